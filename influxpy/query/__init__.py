@@ -1,0 +1,1 @@
+"""The read side: builds and compiles InfluxQL without touching the network."""

@@ -1,0 +1,43 @@
+from setuptools import find_packages, setup
+
+with open('README.rst', encoding='utf-8') as readme:
+    long_description = readme.read()
+
+setup(
+    name='influxpy',
+    version='0.1.0',
+    description='A Django-style ORM for InfluxDB 1.x',
+    long_description=long_description,
+    long_description_content_type='text/x-rst',
+    license='MIT',
+    python_requires='>=3.11',
+    packages=find_packages(include=['influxpy', 'influxpy.*']),
+    package_data={'influxpy': ['py.typed']},
+    install_requires=[
+        'influxdb>=5.3,<6',
+        'python-dateutil>=2.8',
+    ],
+    extras_require={
+        'pandas': ['pandas>=2.0'],
+        'django': ['Django>=4.2', 'djangorestframework>=3.14'],
+        'docker': ['docker>=6.0'],
+        'dev': [
+            'pytest>=8',
+            'hypothesis>=6.100',
+            'ruff>=0.5',
+            'mypy>=1.10',
+            'pandas>=2.0',
+            'numpy>=1.26',
+            'types-requests',
+            'types-python-dateutil',
+        ],
+    },
+    entry_points={
+        'pytest11': ['influxpy = influxpy.testing.pytest_plugin'],
+    },
+    classifiers=[
+        'Programming Language :: Python :: 3',
+        'Framework :: Django',
+        'Topic :: Database',
+    ],
+)

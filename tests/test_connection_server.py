@@ -1,0 +1,183 @@
+"""The transport against real servers: answers, errors, timeouts, auth, retries."""
+
+from __future__ import annotations
+
+import logging
+import socket
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+
+import influxpy
+from influxpy.connection import Connection
+from influxpy.exceptions import (
+    AuthenticationError,
+    DatabaseNotFound,
+    InfluxConnectionError,
+    InfluxTimeoutError,
+    ServerError,
+)
+from influxpy.testing import InfluxServer, free_port
+
+
+def test_ping_reports_the_server_version(influx_db: Connection) -> None:
+    assert influx_db.ping().startswith('1.')
+
+
+def test_write_and_query_round_trip(influx_db: Connection) -> None:
+    influx_db.write(b'm,host=a value=1.5 1000\nm,host=b value=2.5 2000\n')
+    (result,) = influx_db.query('SELECT value, host FROM m WHERE host = $h', params={'h': 'b'})
+    (series,) = result['series']
+    assert series['columns'] == ['time', 'value', 'host']
+    assert series['values'] == [[2000, 2.5, 'b']]
+
+
+def test_query_chunks_streams_in_pieces(influx_db: Connection) -> None:
+    influx_db.write(b''.join(b'm v=%d %d\n' % (i, i) for i in range(25)))
+    chunks = list(influx_db.query_chunks('SELECT v FROM m', chunk_size=10))
+    assert [len(c['series'][0]['values']) for c in chunks] == [10, 10, 5]
+    assert [row[1] for c in chunks for row in c['series'][0]['values']] == list(range(25))
+
+
+def test_server_error_text_reaches_the_user(influx_db: Connection) -> None:
+    with pytest.raises(ServerError) as info:
+        influx_db.query('SELEC nothing')
+    assert 'error parsing query' in info.value.message
+    assert info.value.status == 400
+    assert 'SELEC nothing' in str(info.value)
+
+
+def test_statement_error_inside_a_200_answer(influx_db: Connection) -> None:
+    with pytest.raises(DatabaseNotFound, match='database not found'):
+        influx_db.query('SELECT * FROM m', database='no_such_db')
+
+
+def test_write_error_carries_the_server_message(influx_db: Connection) -> None:
+    with pytest.raises(DatabaseNotFound):
+        influx_db.write(b'm v=1 1', database='no_such_db')
+    with pytest.raises(ServerError, match='unable to parse') as info:
+        influx_db.write(b'm v= 1')
+    assert info.value.status == 400
+
+
+def test_unreachable_server_is_a_connection_error_within_the_timeout() -> None:
+    conn = influxpy.connect(f'influxdb://127.0.0.1:{free_port()}/db?timeout=1&retries=0',
+                            alias='down')
+    try:
+        started = time.monotonic()
+        with pytest.raises(InfluxConnectionError, match='cannot reach InfluxDB') as info:
+            conn.ping()
+        assert time.monotonic() - started < 10  # no hang
+        assert 'requests' not in type(info.value).__module__
+    finally:
+        influxpy.disconnect('down')
+
+
+@pytest.fixture
+def silent_server() -> Iterator[tuple[int, list[socket.socket]]]:
+    """Accepts connections and never answers, like a hung server."""
+    listener = socket.socket()
+    listener.bind(('127.0.0.1', 0))
+    listener.listen(16)
+    accepted: list[socket.socket] = []
+    stop = threading.Event()
+
+    def serve() -> None:
+        listener.settimeout(0.1)
+        while not stop.is_set():
+            try:
+                accepted.append(listener.accept()[0])
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield listener.getsockname()[1], accepted
+    stop.set()
+    thread.join()
+    for sock in accepted:
+        sock.close()
+    listener.close()
+
+
+def test_timeout_fires_and_is_its_own_error(silent_server: tuple[int, list[socket.socket]]) -> None:
+    port, accepted = silent_server
+    conn = influxpy.connect(f'influxdb://127.0.0.1:{port}/db?timeout=0.3&retries=0', alias='slow')
+    try:
+        started = time.monotonic()
+        with pytest.raises(InfluxTimeoutError, match='did not answer within 0.3 s'):
+            conn.query('SHOW DATABASES')
+        assert time.monotonic() - started < 5
+        assert len(accepted) == 1
+    finally:
+        influxpy.disconnect('slow')
+
+
+def test_retries_are_counted_and_logged_without_password(
+        silent_server: tuple[int, list[socket.socket]], caplog: pytest.LogCaptureFixture) -> None:
+    port, accepted = silent_server
+    conn = influxpy.connect(f'influxdb://u:topsecret@127.0.0.1:{port}/db?timeout=0.2&retries=2',
+                            alias='retry')
+    try:
+        with caplog.at_level(logging.WARNING, logger='influxpy'):
+            with pytest.raises(InfluxTimeoutError) as info:
+                conn.query('SHOW DATABASES')
+        assert len(accepted) == 3  # the first try and two retries
+        assert len([r for r in caplog.records if 'retrying' in r.getMessage()]) == 2
+        assert 'topsecret' not in caplog.text
+        assert 'topsecret' not in str(info.value) and 'topsecret' not in repr(info.value)
+    finally:
+        influxpy.disconnect('retry')
+
+
+@pytest.fixture(scope='module')
+def auth_server() -> Iterator[InfluxServer]:
+    with InfluxServer(auth=True) as server:
+        yield server
+
+
+def test_auth_server_accepts_the_right_credentials(auth_server: InfluxServer) -> None:
+    conn = influxpy.connect(auth_server.url + '/authdb', alias='auth')
+    try:
+        conn.query('CREATE DATABASE authdb')
+        conn.write(b'm v=1 1')
+        assert conn.query('SELECT v FROM m')[0]['series'][0]['values'] == [[1, 1.0]]
+    finally:
+        influxpy.disconnect('auth')
+
+
+@pytest.mark.parametrize('credentials', ['admin:wrong-password@', 'nobody:x@', ''])
+def test_auth_server_refuses_wrong_credentials(auth_server: InfluxServer, credentials: str) -> None:
+    conn = influxpy.connect(f'influxdb://{credentials}127.0.0.1:{auth_server.port}/authdb',
+                            alias='badauth')
+    try:
+        with pytest.raises(AuthenticationError) as info:
+            conn.query('SHOW DATABASES')
+        assert info.value.status == 401
+        assert 'wrong-password' not in str(info.value)
+        with pytest.raises(AuthenticationError):
+            conn.write(b'm v=1 1')
+    finally:
+        influxpy.disconnect('badauth')
+
+
+def test_user_without_privilege_gets_an_auth_error(auth_server: InfluxServer) -> None:
+    admin = influxpy.connect(auth_server.url + '/private', alias='admin')
+    try:
+        admin.query('CREATE DATABASE private')
+        admin.query('CREATE DATABASE other')
+        admin.query("CREATE USER reader WITH PASSWORD 'r3ader'")
+        admin.query('GRANT READ ON private TO reader')
+        reader = influxpy.connect(f'influxdb://reader:r3ader@127.0.0.1:{auth_server.port}/private',
+                                  alias='reader')
+        reader.query('SELECT * FROM m')
+        with pytest.raises(AuthenticationError) as info:
+            reader.write(b'm v=1 1')
+        assert info.value.status == 403
+        with pytest.raises(AuthenticationError):
+            reader.query('SELECT * FROM m', database='other')
+    finally:
+        influxpy.disconnect('admin')
+        influxpy.disconnect('reader')

@@ -1,0 +1,66 @@
+"""The pytest plugin and the throwaway server themselves."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import influxpy
+from influxpy.connection import Connection
+from influxpy.testing import InfluxServer
+
+
+def test_each_test_gets_a_fresh_default_database(influx_db: Connection) -> None:
+    assert influxpy.get_connection() is influx_db
+    names = [row[0] for row in influx_db.query('SHOW DATABASES')[0]['series'][0]['values']]
+    assert influx_db.database in names
+    assert not influx_db.query('SHOW MEASUREMENTS')[0].get('series')
+
+
+def test_server_stops_and_cleans_up() -> None:
+    server = InfluxServer().start()
+    directory, process = server.directory, server.process
+    assert directory and os.path.isdir(directory) and process is not None
+    assert 'InfluxDB starting' in server.log()
+    server.stop()
+    assert process.poll() is not None
+    assert not os.path.exists(directory)
+
+
+def test_restart_keeps_data() -> None:
+    with InfluxServer() as server:
+        conn = influxpy.connect(server.url + '/keep', alias='restart')
+        try:
+            conn.query('CREATE DATABASE keep')
+            conn.write(b'm v=7 1')
+            server.restart()
+            assert conn.query('SELECT v FROM m')[0]['series'][0]['values'] == [[1, 7.0]]
+        finally:
+            influxpy.disconnect('restart')
+
+
+def test_plugin_drops_databases_and_shows_the_log_on_failure(
+        influx_server: Any, tmp_path: Path) -> None:
+    """Run a user's test file through the plugin in a separate pytest process."""
+    if os.environ.get('INFLUX_DATABASE_URL'):
+        pytest.fail('this test starts its own server; unset INFLUX_DATABASE_URL to run it')
+    (tmp_path / 'test_user.py').write_text(textwrap.dedent('''
+        import influxpy
+        def test_writes(influx_db):
+            influx_db.write(b'm v=1 1')
+            open('dbname.txt', 'w').write(influx_db.database)
+        def test_fails(influx_db):
+            assert False, 'on purpose'
+    '''))
+    env = {k: v for k, v in os.environ.items() if k != 'PYTEST_ADDOPTS'}
+    run = subprocess.run([sys.executable, '-m', 'pytest', '-p', 'no:cacheprovider', '-q',
+                          'test_user.py'], cwd=tmp_path, capture_output=True, text=True, env=env)
+    assert '1 failed, 1 passed' in run.stdout, run.stdout + run.stderr
+    assert 'influxd log (last lines)' in run.stdout
+    assert (tmp_path / 'dbname.txt').read_text().startswith('test_')
