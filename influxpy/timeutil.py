@@ -1,0 +1,162 @@
+"""Exact time: everything becomes integer epoch nanoseconds, and comes back aware.
+
+InfluxDB stores nanoseconds; Python's ``datetime`` stops at microseconds. So the
+integer is the truth (``time_ns``) and :class:`InfluxTime`, an aware ``datetime``
+subclass, carries the last three digits in ``nanosecond``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import warnings
+from datetime import UTC, datetime, timedelta, tzinfo
+from typing import Any
+
+from dateutil.parser import isoparse
+
+from .exceptions import NaiveDatetimeWarning, ValidationError
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+# The range InfluxDB accepts (line protocol refuses the int64 extremes).
+MIN_NS = -9223372036854775806
+MAX_NS = 9223372036854775806
+PRECISION_NS = {'ns': 1, 'u': 1_000, 'ms': 1_000_000, 's': 1_000_000_000,
+                'm': 60_000_000_000, 'h': 3_600_000_000_000}
+
+_FRACTION = re.compile(r'(?<=\d\d:\d\d:\d\d)[.,](\d+)')
+
+
+class Settings:
+    """``naive_datetime``: ``'warn'`` (read naive datetimes as UTC, with a warning) or
+    ``'error'``; the environment variable ``INFLUXPY_NAIVE_DATETIME`` sets the default."""
+
+    def __init__(self) -> None:
+        self.naive_datetime = os.environ.get('INFLUXPY_NAIVE_DATETIME', 'warn')
+
+
+settings = Settings()
+
+
+class InfluxTime(datetime):
+    """An aware ``datetime`` that keeps InfluxDB's nanoseconds.
+
+    ``InfluxTime.from_ns(1_500_000_000_123_456_789).nanosecond == 789``
+    """
+
+    nanosecond: int
+
+    @classmethod
+    def from_ns(cls, ns: int, tz: tzinfo | None = None) -> InfluxTime:
+        micros, nano = divmod(int(ns), 1000)
+        base = EPOCH + timedelta(microseconds=micros)
+        if tz is not None:
+            base = base.astimezone(tz)
+        value = cls(base.year, base.month, base.day, base.hour, base.minute, base.second,
+                    base.microsecond, tzinfo=base.tzinfo, fold=base.fold)
+        value.nanosecond = nano
+        return value
+
+    @property
+    def time_ns(self) -> int:
+        return datetime_to_ns(self)
+
+    def isoformat(self, sep: str = 'T', timespec: str = 'auto') -> str:
+        text = super().isoformat(sep, timespec)
+        if timespec != 'auto' or not self.nanosecond:
+            return text
+        # YYYY-MM-DDTHH:MM:SS[.ffffff][+HH:MM] -> nine fraction digits
+        head, rest = text[:19], text[19:]
+        micro = rest[1:7] if rest.startswith('.') else '000000'
+        rest = rest[7:] if rest.startswith('.') else rest
+        return f'{head}.{micro}{self.nanosecond:03d}{rest}'
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, datetime) and other.utcoffset() is not None:
+            return self.time_ns == datetime_to_ns(other)
+        return super().__eq__(other)
+
+    __hash__ = datetime.__hash__
+
+    def __repr__(self) -> str:
+        return f'InfluxTime({self.isoformat()!r})'
+
+    def __reduce__(self) -> Any:
+        return (InfluxTime.from_ns, (self.time_ns, self.tzinfo))
+
+
+def _naive(where: str) -> None:
+    message = (f'{where} has no time zone: read as UTC. Pass an aware datetime '
+               '(e.g. tzinfo=timezone.utc) to silence this.')
+    if settings.naive_datetime == 'error':
+        raise ValidationError(message.replace(': read as UTC', ', which strict mode refuses'))
+    warnings.warn(message, NaiveDatetimeWarning, stacklevel=4)
+
+
+def datetime_to_ns(value: datetime) -> int:
+    if value.tzinfo is None or value.utcoffset() is None:
+        _naive(f'datetime {value.isoformat()}')
+        value = value.replace(tzinfo=UTC)
+    delta = value - EPOCH
+    ns = (delta.days * 86_400 + delta.seconds) * 1_000_000_000 + delta.microseconds * 1000
+    return ns + getattr(value, 'nanosecond', 0)
+
+
+def parse_iso(text: str) -> int:
+    """ISO-8601 text to epoch nanoseconds, keeping up to nine fraction digits."""
+    extra_ns = 0
+    match = _FRACTION.search(text)
+    if match:
+        digits = match.group(1)
+        if len(digits) > 9:
+            raise ValueError(f'more than nine fraction digits in {text!r}')
+        padded = digits.ljust(9, '0')
+        extra_ns = int(padded[6:])
+        text = text[:match.start(1)] + padded[:6] + text[match.end(1):]
+    parsed = isoparse(text)
+    if parsed.tzinfo is None:
+        _naive(f'time {text!r}')
+        parsed = parsed.replace(tzinfo=UTC)
+    return datetime_to_ns(parsed) + extra_ns
+
+
+def to_ns(value: Any, *, what: str = 'time') -> int:
+    """Epoch nanoseconds from a datetime, ISO string, int, pandas Timestamp or datetime64.
+
+    Raises :class:`ValidationError` naming ``what`` for anything else or out of range.
+    """
+    if type(value) is int:
+        ns = value
+    elif isinstance(value, datetime):
+        ns = _pandas_ns(value) if hasattr(value, 'value') and hasattr(value, 'nanosecond') \
+            else datetime_to_ns(value)
+    elif isinstance(value, str):
+        try:
+            ns = parse_iso(value)
+        except (ValueError, OverflowError) as exc:
+            raise ValidationError(f'{what}: {value!r} is not an ISO-8601 time ({exc})',
+                                  value=value) from None
+    elif isinstance(value, bool) or value is None:
+        raise ValidationError(f'{what}: {value!r} is not a time', value=value)
+    elif isinstance(value, int):
+        ns = int(value)
+    elif type(value).__name__ == 'datetime64':
+        ns = int(value.astype('datetime64[ns]').astype('int64'))
+    elif hasattr(value, 'dtype') and getattr(value.dtype, 'kind', '') in 'iu' and value.ndim == 0:
+        ns = int(value)  # a numpy integer
+    else:
+        raise ValidationError(
+            f'{what}: {value!r} ({type(value).__name__}) is not a time; use an aware datetime, '
+            'an ISO-8601 string or integer epoch nanoseconds', value=value)
+    if not MIN_NS <= ns <= MAX_NS:
+        raise ValidationError(
+            f'{what}: {value!r} is outside the range InfluxDB stores '
+            '(1677-09-21 to 2262-04-11)', value=value)
+    return ns
+
+
+def _pandas_ns(value: Any) -> int:
+    """A pandas Timestamp: ``.value`` is exact epoch nanoseconds (naive means UTC)."""
+    if value.tzinfo is None:
+        _naive(f'Timestamp {value}')
+    return int(value.value)
