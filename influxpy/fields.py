@@ -127,6 +127,11 @@ def _as_float(field: Field, value: Any) -> float:
 def _as_string(field: Field, value: Any) -> str:
     if not isinstance(value, str):
         raise field.error(value, f'is a {type(value).__name__}, not a string')
+    if not value.isascii():
+        try:
+            value.encode('utf-8')
+        except UnicodeEncodeError:
+            raise field.error(value, 'is not valid Unicode (a lone surrogate)') from None
     if len(value) * 4 > MAX_STRING_BYTES and len(value.encode('utf-8')) > MAX_STRING_BYTES:
         raise field.error(value[:20] + '…', f'is longer than {MAX_STRING_BYTES} bytes')
     return str(value)

@@ -131,6 +131,20 @@ class LineSerializer:
         ns = obj._time_ns if obj._time_ns is not None else stamp(obj)
         return f'{"".join(parts)} {",".join(values)} {ns // self.divisor}'
 
+    def payloads(self, objs: Sequence[InfluxMeasurement], batch_size: int) -> list[bytes]:
+        """Every point validated and encoded, ``batch_size`` lines per payload."""
+        lines = self.lines(objs)
+        out = []
+        for start in range(0, len(lines), batch_size):
+            text = '\n'.join(lines[start:start + batch_size]) + '\n'
+            try:
+                out.append(text.encode())
+            except UnicodeEncodeError:
+                for obj in objs[start:start + batch_size]:
+                    self.clean(obj)  # the general path names the value
+                raise
+        return out
+
     # -- the fast path -------------------------------------------------------
 
     def _compile(self) -> Callable[[Iterable[InfluxMeasurement]], list[str]]:
@@ -220,7 +234,7 @@ def serializer_for(model: type[InfluxMeasurement], precision: str = 'ns') -> Lin
 
 
 def serialize(objs: Sequence[InfluxMeasurement], precision: str = 'ns') -> bytes:
-    """Line protocol for instances of one model (validated); a convenience for callers."""
+    """Line protocol for instances of one model (validated), as one payload."""
     if not objs:
         return b''
-    return ('\n'.join(serializer_for(type(objs[0]), precision).lines(objs)) + '\n').encode()
+    return serializer_for(type(objs[0]), precision).payloads(objs, len(objs))[0]

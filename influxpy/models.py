@@ -41,6 +41,10 @@ def check_name(model: str, what: str, name: Any) -> None:
         raise refuse('must be a non-empty string')
     if '\n' in name:
         raise refuse('contains a newline, which line protocol cannot carry')
+    try:
+        name.encode('utf-8')
+    except UnicodeEncodeError:
+        raise refuse('is not valid Unicode (a lone surrogate)') from None
     if name.endswith('\\'):
         raise refuse('ends with a backslash, which line protocol reads as an escape')
     if what == 'measurement' and name.startswith('#'):

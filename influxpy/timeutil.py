@@ -44,7 +44,7 @@ class InfluxTime(datetime):
     ``InfluxTime.from_ns(1_500_000_000_123_456_789).nanosecond == 789``
     """
 
-    nanosecond: int
+    nanosecond: int = 0
 
     @classmethod
     def from_ns(cls, ns: int, tz: tzinfo | None = None) -> InfluxTime:
@@ -81,7 +81,7 @@ class InfluxTime(datetime):
     def __repr__(self) -> str:
         return f'InfluxTime({self.isoformat()!r})'
 
-    def __reduce__(self) -> Any:
+    def __reduce_ex__(self, protocol: Any) -> Any:
         return (InfluxTime.from_ns, (self.time_ns, self.tzinfo))
 
 
