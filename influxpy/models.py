@@ -33,20 +33,30 @@ def _snake_case(name: str) -> str:
     return re.sub(r'(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])', '_', name).lower()
 
 
+# InfluxDB 1.x reads a backslash before these characters inconsistently in measurement
+# names and field keys (tag keys and values are fine): such names cannot round-trip.
+_AMBIGUOUS_AFTER_BACKSLASH = {'measurement': ', ', 'field key': ',= ', 'tag key': ''}
+
+
 def check_name(model: str, what: str, name: Any) -> None:
     """Refuse a measurement or key line protocol cannot carry or InfluxDB would change."""
     def refuse(problem: str) -> ValidationError:
         return ValidationError(f'{model}: {what} {name!r} {problem}', model=model, value=name)
     if not isinstance(name, str) or not name:
         raise refuse('must be a non-empty string')
-    if '\n' in name:
-        raise refuse('contains a newline, which line protocol cannot carry')
+    if '\n' in name or '\r' in name or '\x00' in name:
+        raise refuse('contains a line break or NUL, which line protocol or InfluxQL cannot '
+                     'carry')
     try:
         name.encode('utf-8')
     except UnicodeEncodeError:
         raise refuse('is not valid Unicode (a lone surrogate)') from None
     if name.endswith('\\'):
         raise refuse('ends with a backslash, which line protocol reads as an escape')
+    for char in _AMBIGUOUS_AFTER_BACKSLASH.get(what, ''):
+        if '\\' + char in name:
+            raise refuse(f'has a backslash before {char!r}, which InfluxDB 1.x does not read '
+                         f'back as written in a {what}')
     if what == 'measurement' and name.startswith('#'):
         raise refuse("starts with '#': InfluxDB would read the line as a comment and drop it")
     if what != 'measurement' and name in f.RESERVED_NAMES:
@@ -118,16 +128,16 @@ class MeasurementBase(type):
         measurement = attrs.get('measurement') or getattr(cls, 'measurement', None)
         if not isinstance(measurement, str) or 'measurement' not in attrs:
             measurement = _snake_case(name)
-        model: Any = cls
-        model._meta = Options(model, measurement, declared, meta)
-        model.measurement = measurement
-        if not model._meta.abstract:
-            check_name(name, 'measurement', measurement)
         for key, field in declared.items():
             if key in RESERVED_ATTRIBUTES:
                 raise ValidationError(f'{name}: a field cannot be called {key!r}', model=name)
             field.bind(name, key)
             check_name(name, 'tag key' if field.is_tag else 'field key', field.db_name)
+        model: Any = cls
+        model._meta = Options(model, measurement, declared, meta)
+        model.measurement = measurement
+        if not model._meta.abstract:
+            check_name(name, 'measurement', measurement)
         seen: dict[str, f.Field] = {}
         for field in declared.values():
             other = seen.setdefault(field.db_name, field)

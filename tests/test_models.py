@@ -85,10 +85,10 @@ def test_inheritance_copies_fields() -> None:
     ({'t': fields.InfluxTag(db_name='time')}, "'time' is reserved"),
     ({'v': fields.FloatField(), 't': fields.InfluxTag(db_name='v')},
      'a name cannot be both a tag and a field'),
-    ({'v': fields.FloatField(db_name='a\nb')}, 'newline'),
+    ({'v': fields.FloatField(db_name='a\nb')}, 'line break'),
     ({'t': fields.InfluxTag(db_name='a\\')}, 'backslash'),
     ({'measurement': '#comment', 'v': fields.FloatField()}, 'comment'),
-    ({'measurement': 'm\nx', 'v': fields.FloatField()}, 'newline'),
+    ({'measurement': 'm\nx', 'v': fields.FloatField()}, 'line break'),
     ({'measurement': 'm\\', 'v': fields.FloatField()}, 'backslash'),
     ({'save': fields.FloatField()}, "cannot be called 'save'"),
 ])
@@ -280,3 +280,9 @@ def test_full_clean_converts_in_place_and_needs_a_field_value() -> None:
         b = fields.FloatField(null=True)
     with pytest.raises(ValidationError, match='needs at least one field value'):
         Sparse().full_clean()
+
+
+def test_columns_are_known_by_their_db_names() -> None:
+    meta = ServerMeasurement._meta
+    assert set(meta.by_db_name) == {'cpu', 'name', 'region'}
+    assert meta.get_field('cpu') is meta.by_db_name['cpu']
