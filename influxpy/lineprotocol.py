@@ -98,6 +98,7 @@ class LineSerializer:
         self.prefix = escape_measurement(self.meta.measurement)
         self.tag_caches: list[dict[Any, str]] = [{} for _ in self.meta.tags]
         self.lines: Callable[[Iterable[InfluxMeasurement]], list[str]] = self._compile()
+        self.check: Callable[[Iterable[InfluxMeasurement]], None] = self._compile(build=False)
 
     # -- the general path ----------------------------------------------------
 
@@ -134,54 +135,52 @@ class LineSerializer:
     def payloads(self, objs: Sequence[InfluxMeasurement], batch_size: int) -> list[bytes]:
         """Every point validated and encoded, ``batch_size`` lines per payload."""
         lines = self.lines(objs)
-        out = []
-        for start in range(0, len(lines), batch_size):
-            text = '\n'.join(lines[start:start + batch_size]) + '\n'
-            try:
-                out.append(text.encode())
-            except UnicodeEncodeError:
-                for obj in objs[start:start + batch_size]:
-                    self.clean(obj)  # the general path names the value
-                raise
-        return out
+        return [('\n'.join(lines[start:start + batch_size]) + '\n').encode()
+                for start in range(0, len(lines), batch_size)]
 
     # -- the fast path -------------------------------------------------------
 
-    def _compile(self) -> Callable[[Iterable[InfluxMeasurement]], list[str]]:
+    def _compile(self, build: bool = True) -> Callable[[Iterable[InfluxMeasurement]], Any]:
+        """Generated code for this model: ``lines(objs)``, or ``check(objs)`` (build=False),
+        which runs the same checks and builds nothing."""
         meta = self.meta
-        ns: dict[str, Any] = {'model': self.model, 'SLOW': _Slow, 'slow_line': self.slow_line,
-                              'stamp': stamp, 'M': self.prefix, 'ST': STRING_ESCAPES,
+        ns: dict[str, Any] = {'model': self.model, 'SLOW': _Slow, 'stamp': stamp,
+                              'general': self.slow_line if build else self.clean,
+                              'M': self.prefix, 'ST': STRING_ESCAPES, 'utf8': _utf8,
                               'MIN': f.INT64_MIN, 'MAX': f.INT64_MAX,
                               'FAST_STR': FAST_STRING_CHARS}
         body: list[str] = []
-        line_parts = ['{M}']
+        template = ['{M}']
         for i, (key, cache) in enumerate(zip(meta.tags, self.tag_caches)):
             ns[f'tag{i}'] = cache.get
             body.append(f'tg{i} = tag{i}(d[{key!r}])')
             body.append(f'if tg{i} is None: raise SLOW')
-            line_parts.append(f'{{tg{i}}}')
-        nullable = any(field.null for field in meta.fields.values())
-        names = []
+            template.append(f'{{tg{i}}}')
+        # With a nullable field the values are joined at run time; otherwise one f-string.
+        pieces = any(field.null for field in meta.fields.values())
+        formats = []
         for i, (key, field) in enumerate(meta.fields.items()):
             ns[f'FK{i}'] = escape_key(field.db_name) + '='
-            names.append(f's{i}')
-            body.append(f'v = d[{key!r}]')
-            body.extend(self._value_code(i, field))
-        line_parts.append(' ')
-        if nullable:
-            body.append(f'fs = ",".join([s for s in ({", ".join(names)},) if s is not None])')
+            body.append(f'v{i} = d[{key!r}]')
+            code, fmt = self._value_code(i, field, pieces)
+            body.extend(code)
+            formats.append(fmt)
+        if pieces:
+            names = ', '.join(f's{i}' for i in range(len(formats)))
+            body.append(f'fs = ",".join([s for s in ({names},) if s is not None])')
             body.append('if not fs: raise SLOW')
-            line_parts.append('{fs}')
+            template.append(' {fs}')
         else:
-            line_parts.append(','.join(f'{{{n}}}' for n in names))
+            template.append(' ' + ','.join(formats))
         body.append("t = d['_time_ns']")
         body.append('if t is None: t = stamp(o)')
-        line_parts.append(' {t}' if self.divisor == 1 else f' {{t // {self.divisor}}}')
-        body.append(f'append(f"{"".join(line_parts)}")')
+        template.append(' {t}' if self.divisor == 1 else f' {{t // {self.divisor}}}')
+        if build:
+            body.append(f"append(f'{''.join(template)}')")
         if not meta.fields:
             body = ['raise SLOW']  # the general path says why
         source = '\n'.join([
-            'def lines(objs):',
+            'def run(objs):',
             '    out = []',
             '    append = out.append',
             '    for o in objs:',
@@ -190,37 +189,67 @@ class LineSerializer:
             '            d = o.__dict__',
             *('            ' + line for line in body),
             '        except (SLOW, KeyError, TypeError, OverflowError, AttributeError):',
-            '            append(slow_line(o))',
+            '            append(general(o))' if build else '            general(o)',
             '    return out',
         ])
         exec(source, ns)  # noqa: S102 - built from escaped constants, no user text
-        compiled: Callable[[Iterable[InfluxMeasurement]], list[str]] = ns['lines']
+        compiled: Callable[[Iterable[InfluxMeasurement]], Any] = ns['run']
         return compiled
 
     @staticmethod
-    def _value_code(i: int, field: f.Field) -> list[str]:
-        """Code that sets ``s{i}`` to ``key=value`` (None for a null) or raises SLOW."""
+    def _value_code(i: int, field: f.Field, pieces: bool) -> tuple[list[str], str]:
+        """Code checking ``v{i}`` (raising SLOW for anything unusual), and its format.
+
+        With ``pieces`` the code sets ``s{i}`` to ``key=value`` or None for a null.
+        """
+        v = f'v{i}'
         if field.validators or field.choices is not None:
-            return ['raise SLOW']  # validators run on the general path only
-        null = [f'elif v is None: s{i} = None'] if field.null else []
+            return ['raise SLOW'], ''  # validators run on the general path only
+        string_ok = (f'type({v}) is str and len({v}) <= FAST_STR '
+                     f'and ({v}.isascii() or utf8({v}))')
         if isinstance(field, f.IntegerField):
-            return [f'if type(v) is int and MIN <= v <= MAX: s{i} = f"{{FK{i}}}{{v}}i"',
-                    *null, 'else: raise SLOW']
-        if isinstance(field, f.BooleanField):
-            return [f'if v is True: s{i} = FK{i} + "true"',
-                    f'elif v is False: s{i} = FK{i} + "false"', *null, 'else: raise SLOW']
-        string = [f'if type(v) is str and len(v) <= FAST_STR: '
-                  f's{i} = f\'{{FK{i}}}"{{v.translate(ST)}}"\'']
-        if isinstance(field, f.StringField):
-            return [*string, *null, 'else: raise SLOW']
-        number = [f'if type(v) is float and v - v == 0.0: s{i} = f"{{FK{i}}}{{v!r}}"',
-                  f'elif type(v) is int: s{i} = f"{{FK{i}}}{{float(v)!r}}"']
-        if isinstance(field, f.FloatField):
-            return [*number, *null, 'else: raise SLOW']
-        # Untyped: numbers as floats, and strings and booleans as themselves.
-        return [*number, 'el' + string[0],
-                f'elif v is True: s{i} = FK{i} + "true"',
-                f'elif v is False: s{i} = FK{i} + "false"', *null, 'else: raise SLOW']
+            code = [f'if type({v}) is not int or not MIN <= {v} <= MAX: raise SLOW']
+            fmt = f'{{FK{i}}}{{{v}}}i'
+        elif isinstance(field, f.BooleanField):
+            code = [f'if {v} is True: {v} = "true"', f'elif {v} is False: {v} = "false"',
+                    'else: raise SLOW']
+            fmt = f'{{FK{i}}}{{{v}}}'
+        elif isinstance(field, f.StringField):
+            code = [f'if not ({string_ok}): raise SLOW', f'{v} = {v}.translate(ST)']
+            fmt = f'{{FK{i}}}"{{{v}}}"'
+        elif isinstance(field, f.FloatField):
+            # v - v is 0.0 (false) for a finite float, nan (true) for nan and infinities.
+            code = [f'if type({v}) is not float or {v} - {v}:',
+                    f'    if type({v}) is int: {v} = float({v})',
+                    '    else: raise SLOW']
+            fmt = f'{{FK{i}}}{{{v}!r}}'
+        else:
+            # Untyped: numbers as floats, strings and booleans as themselves.
+            code = [f'if type({v}) is float and not {v} - {v}: s{i} = f"{{FK{i}}}{{{v}!r}}"',
+                    f'elif type({v}) is int: s{i} = f"{{FK{i}}}{{float({v})!r}}"',
+                    f'elif {string_ok}: s{i} = f\'{{FK{i}}}"{{{v}.translate(ST)}}"\'',
+                    f'elif {v} is True: s{i} = FK{i} + "true"',
+                    f'elif {v} is False: s{i} = FK{i} + "false"',
+                    *([f'elif {v} is None: s{i} = None'] if field.null else []),
+                    'else: raise SLOW']
+            return code, f'{{s{i}}}'
+        if not pieces:
+            return code, fmt
+        if field.null:
+            code = [f'if {v} is None: s{i} = None', 'else:', *('    ' + c for c in code),
+                    f'    s{i} = f\'{fmt}\'']
+        else:
+            code = [*code, f's{i} = f\'{fmt}\'']
+        return code, f'{{s{i}}}'
+
+
+def _utf8(text: str) -> bool:
+    """Whether ``text`` encodes to UTF-8 (a lone surrogate does not)."""
+    try:
+        text.encode('utf-8')
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def serializer_for(model: type[InfluxMeasurement], precision: str = 'ns') -> LineSerializer:

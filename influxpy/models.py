@@ -35,7 +35,7 @@ def _snake_case(name: str) -> str:
 
 # InfluxDB 1.x reads a backslash before these characters inconsistently in measurement
 # names and field keys (tag keys and values are fine): such names cannot round-trip.
-_AMBIGUOUS_AFTER_BACKSLASH = {'measurement': ', ', 'field key': ',= ', 'tag key': ''}
+_AMBIGUOUS_AFTER_BACKSLASH = {'measurement': ',= "', 'field key': ',= "', 'tag key': ''}
 
 
 def check_name(model: str, what: str, name: Any) -> None:
@@ -57,6 +57,8 @@ def check_name(model: str, what: str, name: Any) -> None:
         if '\\' + char in name:
             raise refuse(f'has a backslash before {char!r}, which InfluxDB 1.x does not read '
                          f'back as written in a {what}')
+    if what in ('measurement', 'field key') and name.startswith('\t'):
+        raise refuse('starts with a tab, which InfluxDB strips from line protocol')
     if what == 'measurement' and name.startswith('#'):
         raise refuse("starts with '#': InfluxDB would read the line as a comment and drop it")
     if what != 'measurement' and name in f.RESERVED_NAMES:

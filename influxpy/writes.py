@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 from .connection import Connection, get_connection
@@ -23,6 +25,8 @@ if TYPE_CHECKING:
     from .models import InfluxMeasurement
 
 DEFAULT_BATCH_SIZE = 5000
+# Batches serialized and sent at once: one builds while the server ingests another.
+DEFAULT_WORKERS = 3
 # "field type conflict: input field \"v\" on measurement \"m\" is type integer, …"
 _CONFLICT = re.compile(r'input field "((?:[^"\\]|\\.)*)" on measurement "(?:[^"\\]|\\.)*" '
                        r'is type (\w+)')
@@ -33,7 +37,8 @@ def connection_for(model: type[InfluxMeasurement], using: str | None = None) -> 
 
 
 def write_points(model: type[InfluxMeasurement], objs: Iterable[InfluxMeasurement], *,
-                 using: str | None = None, batch_size: int = DEFAULT_BATCH_SIZE) -> int:
+                 using: str | None = None, batch_size: int = DEFAULT_BATCH_SIZE,
+                 workers: int = DEFAULT_WORKERS) -> int:
     """Validate and write instances of ``model``; return how many were written."""
     meta = model._meta
     if meta.abstract:
@@ -46,19 +51,15 @@ def write_points(model: type[InfluxMeasurement], objs: Iterable[InfluxMeasuremen
         return 0
     connection = connection_for(model, using)
     precision = meta.precision or connection.settings.precision
-    payloads = serializer_for(model, precision).payloads(points, batch_size)  # validates all
-    failures: list[tuple[int, int, ServerError]] = []
-    for number, payload in enumerate(payloads):
-        start = number * batch_size
-        end = min(start + batch_size, len(points))
-        try:
-            connection.write(payload, database=meta.database,
-                             retention_policy=meta.retention_policy, precision=precision)
-        except InfluxConnectionError as exc:
-            failures.append((start, len(points), ServerError(str(exc))))
-            break
-        except ServerError as exc:
-            failures.append((start, end, exc))
+    serializer = serializer_for(model, precision)
+    serializer.check(points)  # every value is validated before the first byte is sent
+
+    def send(start: int, end: int) -> None:
+        payload = ('\n'.join(serializer.lines(points[start:end])) + '\n').encode()
+        connection.write(payload, database=meta.database,
+                         retention_policy=meta.retention_policy, precision=precision)
+
+    failures = _send_batches(send, len(points), batch_size, workers)
     if failures:
         unwritten = [p for start, end, exc in failures
                      for p in _refused(model, points[start:end], exc)]
@@ -67,6 +68,54 @@ def write_points(model: type[InfluxMeasurement], objs: Iterable[InfluxMeasuremen
             f'{len(unwritten)} of {len(points)} {meta.model_name} points were not written '
             f'(kept in .unwritten): {first.message}', status=first.status, unwritten=unwritten)
     return len(points)
+
+
+def _send_batches(send: Callable[[int, int], None], total: int, batch_size: int,
+                  workers: int) -> list[tuple[int, int, ServerError]]:
+    """Call ``send(start, end)`` for each batch; return the batches that failed.
+
+    Batches after the first are serialized and sent by ``workers`` threads, so the next
+    batch is built while the server ingests this one. A refused batch does not stop
+    the others; an unreachable server stops everything not yet sent.
+    """
+    failures: list[tuple[int, int, ServerError]] = []
+    settled: set[int] = set()
+    lost: ServerError | None = None
+
+    def settle(start: int, end: int, call: Callable[[], None]) -> None:
+        nonlocal lost
+        settled.add(start)
+        try:
+            call()
+        except InfluxConnectionError as exc:
+            lost = ServerError(str(exc))
+            failures.append((start, end, lost))
+        except ServerError as exc:
+            failures.append((start, end, exc))
+
+    bounds = [(start, min(start + batch_size, total)) for start in range(0, total, batch_size)]
+    if len(bounds) == 1 or workers <= 1:
+        for start, end in bounds:
+            settle(start, end, lambda: send(start, end))  # noqa: B023 - called at once
+            if lost is not None:
+                break
+    else:
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix='influxpy-write') as pool:
+            pending: deque[tuple[int, int, Future[None]]] = deque()
+            for start, end in bounds:
+                if lost is not None:
+                    break
+                pending.append((start, end, pool.submit(send, start, end)))
+                while len(pending) > workers:  # bounded memory: a few batches in flight
+                    s, e, future = pending.popleft()
+                    settle(s, e, future.result)
+            while pending:
+                s, e, future = pending.popleft()
+                settle(s, e, future.result)
+    if lost is not None:
+        failures += [(s, e, lost) for s, e in bounds if s not in settled]
+    failures.sort(key=lambda item: item[0])
+    return failures
 
 
 def _line_type(field: Field, value: Any) -> str:

@@ -91,6 +91,13 @@ def test_inheritance_copies_fields() -> None:
     ({'measurement': 'm\nx', 'v': fields.FloatField()}, 'line break'),
     ({'measurement': 'm\\', 'v': fields.FloatField()}, 'backslash'),
     ({'save': fields.FloatField()}, "cannot be called 'save'"),
+    ({'measurement': 'a\\=b', 'v': fields.FloatField()}, "backslash before '='"),
+    ({'measurement': 'a\\"b', 'v': fields.FloatField()}, 'backslash before \'"\''),
+    ({'v': fields.FloatField(db_name='a\\,b')}, "backslash before ','"),
+    ({'v': fields.FloatField(db_name='\tv')}, 'starts with a tab'),
+    ({'measurement': '\tm', 'v': fields.FloatField()}, 'starts with a tab'),
+    ({'v': fields.FloatField(db_name='a\x00')}, 'NUL'),
+    ({'v': fields.FloatField(), 't': fields.InfluxTag(db_name='a\rb')}, 'line break'),
 ])
 def test_impossible_declarations_fail_at_class_creation(attrs: dict[str, Any], words: str) -> None:
     with pytest.raises(ValidationError, match=words):

@@ -61,10 +61,11 @@ def test_hostile_tag_values_and_strings_round_trip(influx_db: Connection, tag: s
 
 def impossible_name(what: str, name: str) -> bool:
     """What the model refuses to declare (see check_name), stated independently."""
-    after = {'measurement': ', ', 'field key': ',= ', 'tag key': ''}[what]
+    after = {'measurement': ',= "', 'field key': ',= "', 'tag key': ''}[what]
     return (name == '' or '\n' in name or '\r' in name or '\x00' in name or name.endswith('\\')
             or any('\\' + c in name for c in after)
             or (what == 'measurement' and name.startswith('#'))
+            or (what != 'tag key' and name.startswith('\t'))
             or (what != 'measurement' and name == 'time'))
 
 
