@@ -259,3 +259,18 @@ def test_unreachable_server_keeps_every_point() -> None:
         assert info.value.unwritten == points
     finally:
         influxpy.disconnect('gone')
+
+
+def test_an_instance_read_back_writes_the_same_point(influx_db: Connection) -> None:
+    from influxpy.results import iter_series, to_instances
+    original = Sensor(device='d "1"', site='s,1', value=1 / 3, count=-(2 ** 63), ok=False,
+                      note='é\\"', time=-1_234_567_890_123_456_789)
+    original.save()
+    (read,) = to_instances(Sensor, iter_series(influx_db.query('SELECT * FROM sensor')))
+    assert read == original and read.time_ns == original.time_ns
+    assert bits(read.value) == bits(original.value)
+    influx_db.query('DROP MEASUREMENT sensor')
+    read.save()
+    assert stored(influx_db, 'sensor') == [{
+        'time': -1_234_567_890_123_456_789, 'device': 'd "1"', 'site': 's,1', 'value': 1 / 3,
+        'count': -(2 ** 63), 'ok': False, 'note': 'é\\"'}]
