@@ -7,6 +7,10 @@ line protocol, then runs every case in a fresh subprocess (so each one's peak me
 its own) and prints points per second, the ratio to the raw client's ``get_points`` (and
 to its ``DataFrameClient`` for DataFrames) and the peak RSS above the subprocess's start.
 
+A second table replays each client's recorded answer from memory, running the same
+client code with no server time: the server (influxd, single query) is the limit of the
+first table on small machines, and the second shows what each client itself costs.
+
 Cases: the raw client's ``query().get_points()`` and ``DataFrameClient.query()``; the
 limit (the server's chunked msgpack answer decoded, nothing else built); influxpy's
 tuples, instances, instances streamed in chunks, and DataFrame. Iterators are consumed
@@ -71,65 +75,111 @@ def _count(iterator: Iterable[Any]) -> int:
 
 # -- the cases: each returns the number of points it read -----------------------------
 
-def case_raw_get_points(url: str, chunk_size: int) -> int:
-    from influxdb import InfluxDBClient
+class RecordedSession:
+    """Stands in for a ``requests`` session: records the first answer, then replays it.
 
-    host, port = _host_port(url)
-    client = InfluxDBClient(host=host, port=port, database=DATABASE)
-    return _count(client.query(QUERY).get_points())
+    With it the clients' own code runs unchanged (decoding, rows, DataFrames) while the
+    server does nothing: what remains is each client's own cost.
+    """
+
+    def __init__(self, session: Any) -> None:
+        self.session = session
+        self.answer: tuple[int, Any, bytes] | None = None
+
+    def request(self, method: str, url: str, **kwargs: Any) -> Any:
+        import requests
+
+        if self.answer is None:
+            kwargs['stream'] = False
+            real = self.session.request(method, url, **kwargs)
+            self.answer = (real.status_code, real.headers, real.content)
+        response = requests.Response()
+        response.status_code, response.headers, response._content = self.answer
+        response._content_consumed = True
+        response.url = url
+        return response
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.session, name)
 
 
-def case_raw_dataframe(url: str, chunk_size: int) -> int:
-    from influxdb import DataFrameClient
+class Context:
+    """Clients for one case; in recorded mode they answer from memory after one request."""
 
-    host, port = _host_port(url)
-    client = DataFrameClient(host=host, port=port, database=DATABASE)
+    def __init__(self, url: str, chunk_size: int, recorded: bool) -> None:
+        self.url = url
+        self.chunk_size = chunk_size
+        self.recorded = recorded
+        self._clients: dict[str, Any] = {}
+
+    def client(self, kind: str) -> Any:
+        if kind not in self._clients:
+            import influxdb
+
+            from influxpy.connection import parse_url
+
+            settings = parse_url(self.url)
+            client = getattr(influxdb, kind)(host=settings.host, port=settings.port,
+                                             database=DATABASE, timeout=300)
+            if self.recorded:
+                client._session = RecordedSession(client._session)
+            self._clients[kind] = client
+        return self._clients[kind]
+
+    def chunks(self) -> Iterable[dict[str, Any]]:
+        """influxpy's stream of result chunks (``Connection.query_chunks``)."""
+        if 'influxpy' not in self._clients:
+            import influxpy
+
+            connection = influxpy.connect(f'{self.url}/{DATABASE}', timeout=300)
+            if self.recorded:
+                connection.client._session = RecordedSession(connection.client._session)
+            self._clients['influxpy'] = connection
+        return self._clients['influxpy'].query_chunks(QUERY, chunk_size=self.chunk_size)
+
+
+def case_raw_get_points(ctx: Context) -> int:
+    return _count(ctx.client('InfluxDBClient').query(QUERY).get_points())
+
+
+def case_raw_dataframe(ctx: Context) -> int:
     # epoch='ns': with pandas 3 its parsing of RFC3339 times fails on mixed fraction lengths.
-    return len(client.query(QUERY, epoch='ns')[MEASUREMENT])
+    return len(ctx.client('DataFrameClient').query(QUERY, epoch='ns')[MEASUREMENT])
 
 
-def case_limit(url: str, chunk_size: int) -> int:
-    connection = _connect(url)
+def case_limit(ctx: Context) -> int:
     count = 0
-    for chunk in connection.query_chunks(QUERY, chunk_size=chunk_size):
+    for chunk in ctx.chunks():
         for series in chunk.get('series', ()):
             count += len(series['values'])
     return count
 
 
-def case_tuples(url: str, chunk_size: int) -> int:
+def case_tuples(ctx: Context) -> int:
     from influxpy.results import iter_series, to_tuples
 
-    connection = _connect(url)
-    chunks = connection.query_chunks(QUERY, chunk_size=chunk_size)
-    return _count(to_tuples(model(), iter_series(chunks)))
+    return _count(to_tuples(model(), iter_series(ctx.chunks())))
 
 
-def case_instances(url: str, chunk_size: int) -> int:
+def case_instances(ctx: Context) -> int:
     from influxpy.results import iter_series, to_instances
 
-    connection = _connect(url)
-    chunks = connection.query_chunks(QUERY, chunk_size=chunk_size)
-    return _count(to_instances(model(), iter_series(chunks)))
+    return _count(to_instances(model(), iter_series(ctx.chunks())))
 
 
-def case_instances_list(url: str, chunk_size: int) -> int:
+def case_instances_list(ctx: Context) -> int:
     from influxpy.results import iter_series, to_instances
 
-    connection = _connect(url)
-    chunks = connection.query_chunks(QUERY, chunk_size=chunk_size)
-    return len(list(to_instances(model(), iter_series(chunks))))
+    return len(list(to_instances(model(), iter_series(ctx.chunks()))))
 
 
-def case_dataframe(url: str, chunk_size: int) -> int:
+def case_dataframe(ctx: Context) -> int:
     from influxpy.results import iter_series, to_dataframe
 
-    connection = _connect(url)
-    chunks = connection.query_chunks(QUERY, chunk_size=chunk_size)
-    return len(to_dataframe(model(), iter_series(chunks)))
+    return len(to_dataframe(model(), iter_series(ctx.chunks())))
 
 
-CASES: dict[str, tuple[str, Callable[[str, int], int]]] = {
+CASES: dict[str, tuple[str, Callable[[Context], int]]] = {
     'raw_get_points': ('raw client: query().get_points()', case_raw_get_points),
     'raw_dataframe': ('raw client: DataFrameClient.query()', case_raw_dataframe),
     'limit': ('limit: chunked msgpack, decoded only', case_limit),
@@ -141,27 +191,14 @@ CASES: dict[str, tuple[str, Callable[[str, int], int]]] = {
 BASELINE = {'dataframe': 'raw_dataframe'}  # other cases compare with raw_get_points
 
 
-def _host_port(url: str) -> tuple[str, int]:
-    from influxpy.connection import parse_url
-
-    settings = parse_url(url)
-    return settings.host, settings.port
-
-
-def _connect(url: str) -> Any:
-    import influxpy
-
-    return influxpy.connect(f'{url}/{DATABASE}', timeout=300)
-
-
 def _rss_kib() -> int:
     with open('/proc/self/statm') as handle:
         return int(handle.read().split()[1]) * resource.getpagesize() // 1024
 
 
-def run_child(name: str, url: str, chunk_size: int) -> None:
+def run_child(name: str, url: str, chunk_size: int, recorded: bool) -> None:
     """In a fresh interpreter: run one case, print seconds, points and peak RSS growth."""
-    # Import what the case needs first: only the reading counts.
+    # Import what the cases need first: only the reading counts.
     import influxdb  # noqa: F401
     import numpy  # noqa: F401
     import pandas  # noqa: F401
@@ -169,27 +206,51 @@ def run_child(name: str, url: str, chunk_size: int) -> None:
     import influxpy.results  # noqa: F401
 
     function = CASES[name][1]
+    ctx = Context(url, chunk_size, recorded)
+    if recorded:
+        function(ctx)  # records the answer (and warms up); its memory is not reported
     start_rss = _rss_kib()
     started = time.perf_counter()
-    points = function(url, chunk_size)
+    points = function(ctx)
     seconds = time.perf_counter() - started
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # Linux: KiB
     print(json.dumps({'seconds': seconds, 'points': points,
-                      'peak_mib': max(peak_kib - start_rss, 0) / 1024}))
+                      'peak_mib': None if recorded else max(peak_kib - start_rss, 0) / 1024}))
 
 
-def run_case(name: str, url: str, chunk_size: int, repeat: int) -> dict[str, Any]:
+def run_case(name: str, url: str, chunk_size: int, repeat: int,
+             recorded: bool) -> dict[str, Any]:
     best: dict[str, Any] | None = None
     for _ in range(repeat):
-        output = subprocess.run(
-            [sys.executable, '-m', 'benchmarks.bench_read', '--child', name, '--url', url,
-             '--chunk-size', str(chunk_size)],
-            check=True, capture_output=True, text=True).stdout
+        command = [sys.executable, '-m', 'benchmarks.bench_read', '--child', name,
+                   '--url', url, '--chunk-size', str(chunk_size)]
+        output = subprocess.run(command + (['--recorded'] if recorded else []),
+                                check=True, capture_output=True, text=True).stdout
         result = json.loads(output.strip().splitlines()[-1])
         if best is None or result['seconds'] < best['seconds']:
             best = result
     assert best is not None
     return best
+
+
+def report(title: str, names: list[str], url: str, args: argparse.Namespace,
+           recorded: bool) -> None:
+    print(f'\n{title}')
+    print(f'{"case":<40} {"seconds":>8} {"points/s":>10} {"ratio":>15} {"peak MB":>8}')
+    results: dict[str, dict[str, Any]] = {}
+    for name in names:
+        result = results[name] = run_case(name, url, args.chunk_size, args.repeat, recorded)
+        if result['points'] != args.points:
+            raise SystemExit(f'{name} read {result["points"]} points, not {args.points}')
+        rate = result['points'] / result['seconds']
+        baseline = BASELINE.get(name, 'raw_get_points')
+        ratio = ''
+        if baseline in results and name != baseline:
+            ratio = (f'{results[baseline]["seconds"] / result["seconds"]:.2f}x '
+                     f'{"DataFrameClient" if baseline == "raw_dataframe" else "get_points"}')
+        peak = '' if result['peak_mib'] is None else f'{result["peak_mib"]:.0f}'
+        print(f'{CASES[name][0]:<40} {result["seconds"]:>8.2f} {rate:>10,.0f} '
+              f'{ratio:>15} {peak:>8}', flush=True)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -198,16 +259,20 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument('--chunk-size', type=int, default=10_000)
     parser.add_argument('--repeat', type=int, default=1, help='best of N runs per case')
     parser.add_argument('--cases', default=','.join(CASES), help='comma-separated')
+    parser.add_argument('--no-recorded', action='store_true',
+                        help='skip the second table (answers replayed from memory)')
     parser.add_argument('--child', help=argparse.SUPPRESS)
     parser.add_argument('--url', help=argparse.SUPPRESS)
+    parser.add_argument('--recorded', action='store_true', help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
-        run_child(args.child, args.url, args.chunk_size)
+        run_child(args.child, args.url, args.chunk_size, args.recorded)
         return
 
     import influxpy
     from influxpy.testing import start_server
 
+    names = args.cases.split(',')
     with start_server() as server:
         connection = influxpy.connect(f'{server.url}/{DATABASE}', timeout=300)
         connection.query(f'CREATE DATABASE {DATABASE}')
@@ -216,21 +281,12 @@ def main(argv: list[str] | None = None) -> None:
             connection.write(batch)
         print(f'wrote {args.points:,} points (2 tags, 3 fields) in '
               f'{time.perf_counter() - started:.1f} s; reading them back with '
-              f'chunk_size={args.chunk_size:,}, best of {args.repeat}')
-        results: dict[str, dict[str, Any]] = {}
-        print(f'{"case":<40} {"seconds":>8} {"points/s":>10} {"ratio":>14} {"peak MB":>8}')
-        for name in args.cases.split(','):
-            result = results[name] = run_case(name, server.url, args.chunk_size, args.repeat)
-            if result['points'] != args.points:
-                raise SystemExit(f'{name} read {result["points"]} points, not {args.points}')
-            rate = result['points'] / result['seconds']
-            baseline = BASELINE.get(name, 'raw_get_points')
-            ratio = ''
-            if baseline in results and name != baseline:
-                base = results[baseline]
-                ratio = f'{base["seconds"] / result["seconds"]:.2f}x {baseline.split("_")[1]}'
-            print(f'{CASES[name][0]:<40} {result["seconds"]:>8.2f} {rate:>10,.0f} '
-                  f'{ratio:>14} {result["peak_mib"]:>8.0f}')
+              f'chunk_size={args.chunk_size:,}, best of {args.repeat}; '
+              f'peak MB: RSS above the start of each case\'s own process')
+        report('From the server (end to end):', names, server.url, args, recorded=False)
+        if not args.no_recorded:
+            report('Client side only (each client replays its recorded answer: '
+                   'no server time):', names, server.url, args, recorded=True)
 
 
 if __name__ == '__main__':

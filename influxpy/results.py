@@ -489,7 +489,10 @@ def to_dataframe(model: type[InfluxMeasurement], series: Iterable[SeriesDict],
         if not count:
             continue
         seen = set()
-        for column, data in zip(s['columns'], zip(*values)):
+        # Column by column: zip(*values) would make an iterator per row, enough new
+        # objects for the cyclic GC to run full collections again and again.
+        columns_data = [[row[i] for row in values] for i in range(len(s['columns']))]
+        for column, data in zip(s['columns'], columns_data):
             if column == TIME and TIME not in seen:
                 times.append(np.array(data, dtype='int64'))
                 seen.add(TIME)
@@ -499,9 +502,9 @@ def to_dataframe(model: type[InfluxMeasurement], series: Iterable[SeriesDict],
                 continue
             kind = _conversion(field)
             if kind == _TAG and '' in data:
-                data = tuple(v or None for v in data)
+                data = [v or None for v in data]
             elif kind == _CALL:
-                data = tuple(map(field.from_db, data))  # type: ignore[union-attr]
+                data = list(map(field.from_db, data))  # type: ignore[union-attr]
             builder = columns.get(name)
             if builder is None:
                 builder = columns[name] = _Column(field, total)
