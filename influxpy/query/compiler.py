@@ -26,8 +26,10 @@ if TYPE_CHECKING:
     from .tree import Query
 
 # InfluxQL 1.x answers OFFSET without LIMIT (and SOFFSET without SLIMIT) wrongly —
-# a single row, or nothing — so an offset always comes with the largest limit.
-NO_LIMIT = 2 ** 63 - 1
+# a single row, or nothing — so an offset always comes with a limit too large to
+# matter, yet small enough that the server's limit + offset cannot overflow.
+NO_LIMIT = 2 ** 62
+MAX_OFFSET = 2 ** 62
 
 
 class Compiler:
@@ -104,6 +106,8 @@ def validate_select(query: Query, names: tuple[str, ...]) -> None:
         if info.calls > 1:
             raise QueryError('raw fields or tags can be selected next to one selector '
                              '(Max, Min, First, Last, Percentile, Sample, Top, Bottom) only')
+    if query.low > MAX_OFFSET or query.soffset > MAX_OFFSET:
+        raise QueryError(f'an offset above {MAX_OFFSET} is more than InfluxDB counts')
     limit = query.limit
     if info.top_bottom and limit is not None and info.top_bottom_n > limit:
         raise QueryError(f'{info.top_bottom}() asks for {info.top_bottom_n} points, more than '
