@@ -21,12 +21,13 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from . import fields as f
 from .connection import DEFAULT_ALIAS, PRECISIONS
 from .exceptions import QueryError, ValidationError
+from .schema import RetentionPolicy, Tier, check_tiers
 from .timeutil import MAX_NS, MIN_NS, InfluxTime, to_ns
 
 if TYPE_CHECKING:
     from .query.queryset import SeriesManager
 
-META_OPTIONS = ('database', 'retention_policy', 'using', 'precision', 'abstract')
+META_OPTIONS = ('database', 'retention_policy', 'using', 'precision', 'abstract', 'tiers')
 
 
 def _snake_case(name: str) -> str:
@@ -76,7 +77,12 @@ class Options:
         self.measurement = measurement
         self.abstract = bool(getattr(meta, 'abstract', False))
         self.database: str | None = getattr(meta, 'database', None)
-        self.retention_policy: str | None = getattr(meta, 'retention_policy', None)
+        # A RetentionPolicy declared here is created by influxpy.sync(); a name is only used.
+        declared_rp = getattr(meta, 'retention_policy', None)
+        self.retention: RetentionPolicy | None = \
+            declared_rp if isinstance(declared_rp, RetentionPolicy) else None
+        self.retention_policy: str | None = \
+            declared_rp.name if isinstance(declared_rp, RetentionPolicy) else declared_rp
         self.using: str = getattr(meta, 'using', DEFAULT_ALIAS)
         self.precision: str | None = getattr(meta, 'precision', None)
         if self.precision is not None and self.precision not in PRECISIONS:
@@ -88,6 +94,12 @@ class Options:
         self.fields = {n: x for n, x in declared.items() if not x.is_tag}
         self.all_fields = {**self.tags, **self.fields}
         self.by_db_name = {x.db_name: x for x in self.all_fields.values()}
+        try:
+            self.tiers: tuple[Tier, ...] = check_tiers(
+                self.model_name, getattr(meta, 'tiers', None), self.retention,
+                {x.db_name: x for x in self.fields.values()})
+        except QueryError as exc:
+            raise ValidationError(str(exc), model=self.model_name) from None
         self._serializers: dict[str, Any] = {}  # precision -> LineSerializer
 
     def __repr__(self) -> str:

@@ -1,0 +1,208 @@
+"""Schema operations, tiers and sync against the real server."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+import influxpy
+from influxpy import fields, models, schema
+from influxpy.connection import Connection
+from influxpy.exceptions import QueryError, ValidationError
+from influxpy.schema import RetentionPolicy, Tier
+from influxpy.sync import sync, tier_measurement
+
+HOUR = 3_600_000_000_000
+MINUTE = 60_000_000_000
+
+
+def test_databases(influx_db: Connection) -> None:
+    name = f'{influx_db.database}_x "q"'
+    schema.create_database(name)
+    schema.create_database(name)  # idempotent
+    assert name in schema.list_databases()
+    schema.drop_database(name)
+    assert name not in schema.list_databases()
+
+
+def test_retention_policies(influx_db: Connection) -> None:
+    schema.create_retention_policy('week', '7d')
+    schema.create_retention_policy("it's", '1h', shard_duration='1h', default=True)
+    policies = {rp.name: rp for rp in schema.list_retention_policies()}
+    assert policies['week'] == RetentionPolicy('week', '7d', '1d')
+    assert policies["it's"].default and schema.default_retention_policy() == "it's"
+    assert policies['autogen'].duration == schema.INFINITE
+    schema.alter_retention_policy('week', duration='14d')
+    assert {rp.name: rp for rp in schema.list_retention_policies()}['week'].duration == 336 * HOUR
+    schema.drop_retention_policy('week')
+    assert 'week' not in [rp.name for rp in schema.list_retention_policies()]
+
+
+def test_continuous_queries(influx_db: Connection) -> None:
+    db = influx_db.database
+    schema.create_continuous_query(
+        'cq "1"', f'SELECT mean(v) INTO "{db}"."autogen"."m_1h" FROM m GROUP BY time(1h)',
+        resample_every='30m')
+    (cq,) = schema.list_continuous_queries()
+    assert cq.name == 'cq "1"' and cq.database == db
+    assert 'RESAMPLE EVERY 30m' in cq.query and 'mean(v)' in cq.query
+    schema.drop_continuous_query('cq "1"')
+    assert schema.list_continuous_queries() == []
+
+
+def test_introspection(influx_db: Connection) -> None:
+    influx_db.write(b'cpu,host=a,region=eu v=1,n=2i,ok=true,s="x" 1\n'
+                    b'cpu,host=b,region=us v=2 2\nmem\\ usage,host=a free=3 3\n')
+    assert schema.show_measurements() == ['cpu', 'mem usage']
+    assert schema.show_measurements(regex='^mem') == ['mem usage']
+    assert schema.show_measurements(where={'host': 'b'}) == ['cpu']
+    assert schema.show_tag_keys() == {'cpu': ['host', 'region'], 'mem usage': ['host']}
+    assert schema.show_tag_values('cpu', 'host') == ['a', 'b']
+    assert schema.show_tag_values('cpu', 'host', where={'region': 'us'}) == ['b']
+    assert schema.show_field_keys('cpu') == {'cpu': {'n': 'integer', 'ok': 'boolean',
+                                                     's': 'string', 'v': 'float'}}
+    assert schema.show_series('cpu') == ['cpu,host=a,region=eu', 'cpu,host=b,region=us']
+    schema.drop_series('cpu', where={'host': 'a'})
+    assert schema.show_series('cpu') == ['cpu,host=b,region=us']
+    schema.drop_measurement('mem usage')
+    assert schema.show_measurements() == ['cpu']
+    with pytest.raises(QueryError, match='will not drop every series'):
+        schema.drop_series()
+
+
+class Server(models.InfluxMeasurement):
+    measurement = 'servers'
+    host = fields.InfluxTag()
+    cpu = fields.FloatField()
+    mem = fields.IntegerField(null=True)
+    up = fields.BooleanField(null=True)
+
+    class Meta:
+        retention_policy = RetentionPolicy('raw', '7d')
+        tiers = [Tier('1m', ['mean', 'min', 'max', 'count'], keep='90d'),
+                 Tier('1h', ['mean'], keep=None)]
+
+
+def test_tiers_are_checked_at_class_creation() -> None:
+    meta = Server._meta
+    assert meta.retention_policy == 'raw' and meta.retention == RetentionPolicy('raw', '7d')
+    assert [(t.resolution, t.retention_policy) for t in meta.tiers] == [
+        (MINUTE, 'keep_90d'), (HOUR, 'keep_inf')]
+    assert tier_measurement(Server, meta.tiers[0]) == 'servers_1m'
+
+
+@pytest.mark.parametrize('meta, words', [
+    ({'tiers': [Tier('1h'), Tier('1m')]}, 'tier 1m is not coarser than the tier 1h'),
+    ({'tiers': [Tier('1m'), Tier('1m')]}, 'not coarser'),
+    ({'tiers': [('0s',)]}, 'zero'),
+    ({'tiers': [('1m', ['avg'])]}, 'unknown function.*avg'),
+    ({'tiers': [('1d', ['mean'], '1h')]}, 'less than one interval'),
+    ({'tiers': [('1m', ['mean'], '30d', 'same'), ('1h', ['mean'], '90d', 'same')]},
+     'share the retention policy'),
+    ({'retention_policy': RetentionPolicy('raw', '1h'), 'tiers': [Tier('1d')]},
+     'raw points are kept 1h, less than one 1d interval'),
+    ({'tiers': 5}, 'Meta.tiers is a list'),
+])
+def test_impossible_tiers_fail_at_class_creation(meta: dict[str, Any], words: str) -> None:
+    with pytest.raises(ValidationError, match=words) as info:
+        type('Bad', (models.InfluxMeasurement,), {
+            '__module__': __name__, 'v': fields.FloatField(),
+            'Meta': type('Meta', (), meta)})
+    assert str(info.value).startswith('Bad: ')
+
+
+def test_a_tier_needs_numbers_for_numeric_functions() -> None:
+    with pytest.raises(ValidationError, match='tier 1m keeps nothing'):
+        type('Words', (models.InfluxMeasurement,), {
+            '__module__': __name__, 's': fields.StringField(),
+            'Meta': type('Meta', (), {'tiers': [Tier('1m', ['mean'])]})})
+
+
+def test_sync_creates_then_changes_nothing(influx_db: Connection) -> None:
+    dry = sync(Server, dry_run=True)
+    assert [c.action for c in dry] == ['create retention policy'] * 3 + \
+        ['create continuous query'] * 2
+    assert schema.list_continuous_queries() == []  # a dry run changes nothing
+    changes = sync(Server)
+    assert changes == dry
+    policies = {rp.name: rp for rp in schema.list_retention_policies()}
+    assert policies['raw'].duration == 7 * 24 * HOUR
+    assert policies['keep_90d'].duration == 90 * 24 * HOUR
+    assert policies['keep_inf'].duration == schema.INFINITE
+    cqs = schema.list_continuous_queries()
+    assert len(cqs) == 2
+    one_minute = next(cq for cq in cqs if cq.name.startswith('cq_servers_1m_'))
+    for piece in ('mean(cpu) AS mean_cpu', 'min(mem) AS min_mem', 'count(up) AS count_up',
+                  'INTO', 'keep_90d.servers_1m', 'FROM', 'raw.servers', 'GROUP BY time(1m), *'):
+        assert piece in one_minute.query
+    assert 'mean(up)' not in one_minute.query  # booleans have no mean
+    assert sync(Server) == []
+
+
+def test_sync_alters_what_differs(influx_db: Connection) -> None:
+    sync(Server)
+    schema.alter_retention_policy('raw', duration='1d')
+
+    class Server2(models.InfluxMeasurement):
+        measurement = 'servers'
+        host = fields.InfluxTag()
+        cpu = fields.FloatField()
+
+        class Meta:
+            retention_policy = RetentionPolicy('raw', '7d')
+            tiers = [Tier('1m', ['mean', 'max'], keep='90d')]
+
+    changes = sync(Server2)
+    assert [(c.action, c.target.split('_')[1] if c.target.startswith('cq_') else c.target)
+            for c in changes] == [('alter retention policy', 'raw'),
+                                  ('drop continuous query', 'servers'),
+                                  ('create continuous query', 'servers')]
+    names = [cq.name for cq in schema.list_continuous_queries()]
+    assert len([n for n in names if n.startswith('cq_servers_1m_')]) == 1
+    assert sync(Server2) == []
+
+
+def test_backfill_fills_the_tier_from_raw_points(influx_db: Connection) -> None:
+    sync(Server)
+    import time
+    start = (time.time_ns() - 2 * HOUR) // HOUR * HOUR  # inside the raw policy's 7 days
+    points = [Server(host=h, cpu=float(i % 13) + (0.5 if h == 'b' else 0), mem=i,
+                     time=start + i * 10_000_000_000) for h in ('a', 'b') for i in range(30)]
+    Server.series.bulk_create(points)
+    changes = sync(Server, backfill=True)
+    assert [c.action for c in changes] == ['backfill', 'backfill']
+    (result,) = influx_db.query(
+        'SELECT mean_cpu, min_cpu, max_cpu, count_cpu FROM keep_90d.servers_1m GROUP BY host')
+    by_host = {s['tags']['host']: s['values'] for s in result['series']}
+    for host in ('a', 'b'):
+        mine = [p for p in points if p.host == host]
+        expected = []
+        for minute in range(5):
+            bucket = [p.cpu for p in mine if p.time_ns // MINUTE - start // MINUTE == minute]
+            expected.append([start + minute * MINUTE, sum(bucket) / len(bucket), min(bucket),
+                             max(bucket), len(bucket)])
+        assert by_host[host] == expected
+    (hourly,) = influx_db.query('SELECT mean_cpu FROM keep_inf.servers_1h WHERE host = \'a\'')
+    assert hourly['series'][0]['values'] == [[start, sum(p.cpu for p in points
+                                                          if p.host == 'a') / 30]]
+
+
+def test_sync_creates_the_database(influx_server: Any) -> None:
+    name = 'influxpy_sync_created'
+    influxpy.connect(f'{influx_server.url}/{name}', alias='fresh')
+
+    class Fresh(models.InfluxMeasurement):
+        v = fields.FloatField()
+
+        class Meta:
+            using = 'fresh'
+            retention_policy = RetentionPolicy('short', '1h')
+    try:
+        assert [c.action for c in sync(Fresh)] == ['create database', 'create retention policy']
+        assert name in schema.list_databases(using='fresh')
+        Fresh.series.create(v=1.0)
+        assert sync(Fresh) == []
+    finally:
+        schema.drop_database(name, using='fresh')
+        influxpy.disconnect('fresh')
