@@ -95,6 +95,8 @@ def _parse_path(name: str, value: Any) -> str | None:
 OPTIONS = {
     'timeout': _parse_timeout,
     'retries': _parse_retries,
+    'retry_max_time': _parse_timeout,
+    'retry_backoff': _parse_timeout,
     'verify_ssl': _parse_bool,
     'ca_file': _parse_path,
     'precision': _parse_precision,
@@ -115,6 +117,8 @@ class ConnectionSettings:
     path: str = ''
     timeout: float = 5.0
     retries: int = 3
+    retry_max_time: float = 30.0  # seconds: no retry starts after this
+    retry_backoff: float = 0.1  # seconds: the first retry waits up to twice this
     verify_ssl: bool = True
     ca_file: str | None = None
     precision: str = 'ns'
@@ -301,8 +305,10 @@ class Connection:
         auth = (s.username, s.password or '') if s.username is not None else None
         verify: bool | str = s.ca_file or s.verify_ssl
         session = self.session
+        deadline = time.monotonic() + s.retry_max_time
         attempt = 0
         while True:
+            retry_after: float | None = None
             try:
                 response = session.request(
                     method, url, params=params, data=data, headers=headers, auth=auth,
@@ -320,15 +326,21 @@ class Connection:
                 if response.status_code < 300:
                     return response
                 message = _server_message(response)
+                retry_after = _retry_after(response.headers.get('Retry-After'))
                 response.close()
                 error = error_for_status(response.status_code, message, statement)
                 if response.status_code < 500 and response.status_code != 429:
-                    raise error
+                    raise error  # a refusal that retrying will not change
             if attempt >= s.retries:
                 raise error
             attempt += 1
-            delay = min(2.0, 0.05 * 2 ** attempt) * random.random()  # full jitter
-            log.warning('retrying %s %s in %.2f s after: %s', method, endpoint, delay, error)
+            # Exponential backoff with full jitter, unless the server said how long to wait.
+            delay = retry_after if retry_after is not None else \
+                min(s.retry_backoff * 2 ** attempt, 30.0) * random.random()
+            if time.monotonic() + delay > deadline:
+                raise error
+            log.warning('retrying %s %s in %.2f s (%d of %d) after: %s', method, endpoint,
+                        delay, attempt, s.retries, error)
             time.sleep(delay)
 
     def ping(self) -> str:
@@ -405,6 +417,22 @@ def _decode(response: requests.Response) -> dict[str, Any]:
     if response.headers.get('Content-Type', '').startswith('application/x-msgpack'):
         return msgpack.unpackb(response.content, raw=False)  # type: ignore[no-any-return]
     return response.json()  # type: ignore[no-any-return]
+
+
+def _retry_after(value: str | None) -> float | None:
+    """Seconds from a Retry-After header (a number or an HTTP date); None if absent."""
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    from email.utils import parsedate_to_datetime
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
 
 
 def _reason(exc: BaseException) -> str:
