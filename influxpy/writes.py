@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from .models import InfluxMeasurement
 
 DEFAULT_BATCH_SIZE = 5000
+Failure = tuple[int, int, ServerError]  # points[start:end] and why the server refused them
 # Batches serialized and sent at once: one builds while the server ingests another.
 DEFAULT_WORKERS = 3
 # "field type conflict: input field \"v\" on measurement \"m\" is type integer, …"
@@ -54,10 +55,19 @@ def write_points(model: type[InfluxMeasurement], objs: Iterable[InfluxMeasuremen
     serializer = serializer_for(model, precision)
     serializer.check(points)  # every value is validated before the first byte is sent
 
-    def send(start: int, end: int) -> None:
+    def send(start: int, end: int) -> list[Failure]:
         payload = ('\n'.join(serializer.lines(points[start:end])) + '\n').encode()
-        connection.write(payload, database=meta.database,
-                         retention_policy=meta.retention_policy, precision=precision)
+        try:
+            connection.write(payload, database=meta.database,
+                             retention_policy=meta.retention_policy, precision=precision)
+        except InfluxConnectionError:
+            raise
+        except ServerError as exc:
+            if exc.status == 413 and end - start > 1:  # larger than the server takes: halve it
+                middle = (start + end) // 2
+                return send(start, middle) + send(middle, end)
+            return [(start, end, exc)]
+        return []
 
     failures = _send_batches(send, len(points), batch_size, workers)
     if failures:
@@ -70,23 +80,23 @@ def write_points(model: type[InfluxMeasurement], objs: Iterable[InfluxMeasuremen
     return len(points)
 
 
-def _send_batches(send: Callable[[int, int], None], total: int, batch_size: int,
-                  workers: int) -> list[tuple[int, int, ServerError]]:
-    """Call ``send(start, end)`` for each batch; return the batches that failed.
+def _send_batches(send: Callable[[int, int], list[Failure]], total: int, batch_size: int,
+                  workers: int) -> list[Failure]:
+    """Call ``send(start, end)`` for each batch; return the ranges that failed.
 
     Batches after the first are serialized and sent by ``workers`` threads, so the next
     batch is built while the server ingests this one. A refused batch does not stop
     the others; an unreachable server stops everything not yet sent.
     """
-    failures: list[tuple[int, int, ServerError]] = []
+    failures: list[Failure] = []
     settled: set[int] = set()
     lost: ServerError | None = None
 
-    def settle(start: int, end: int, call: Callable[[], None]) -> None:
+    def settle(start: int, end: int, call: Callable[[], list[Failure]]) -> None:
         nonlocal lost
         settled.add(start)
         try:
-            call()
+            failures.extend(call())
         except InfluxConnectionError as exc:
             lost = ServerError(str(exc))
             failures.append((start, end, lost))
@@ -101,7 +111,7 @@ def _send_batches(send: Callable[[int, int], None], total: int, batch_size: int,
                 break
     else:
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix='influxpy-write') as pool:
-            pending: deque[tuple[int, int, Future[None]]] = deque()
+            pending: deque[tuple[int, int, Future[list[Failure]]]] = deque()
             for start, end in bounds:
                 if lost is not None:
                     break

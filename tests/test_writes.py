@@ -274,3 +274,32 @@ def test_an_instance_read_back_writes_the_same_point(influx_db: Connection) -> N
     assert stored(influx_db, 'sensor') == [{
         'time': -1_234_567_890_123_456_789, 'device': 'd "1"', 'site': 's,1', 'value': 1 / 3,
         'count': -(2 ** 63), 'ok': False, 'note': 'é\\"'}]
+
+
+def test_a_batch_too_large_for_the_server_is_split() -> None:
+    import influxpy
+    from influxpy.testing import InfluxServer
+    with InfluxServer(env={'INFLUXDB_HTTP_MAX_BODY_SIZE': '3000'}) as server:
+        conn = influxpy.connect(f'{server.url}/small', alias='small')
+
+        class Small(models.InfluxMeasurement):
+            host = fields.InfluxTag()
+            v = fields.FloatField()
+
+            class Meta:
+                using = 'small'
+        try:
+            conn.query('CREATE DATABASE small')
+            points = [Small(host='h' * 30, v=float(i), time=i) for i in range(2000)]
+            assert Small.series.bulk_create(points, batch_size=2000) == 2000
+            (result,) = conn.query('SELECT count(v) FROM small')
+            assert result['series'][0]['values'][0][1] == 2000
+            # One line over the limit cannot be split: it is reported, the rest is written.
+            huge = Small(host='x', v=1.0, time=5000)
+            huge.host = 'y' * 4000
+            with pytest.raises(WriteError, match='1 of 3') as info:
+                Small.series.bulk_create([Small(host='a', v=1.0, time=6000), huge,
+                                          Small(host='b', v=2.0, time=7000)])
+            assert info.value.unwritten == [huge] and info.value.status == 413
+        finally:
+            influxpy.disconnect('small')
