@@ -22,6 +22,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, timedelta, tzinfo
+from sys import intern
 from typing import TYPE_CHECKING, Any
 
 from . import fields as f
@@ -423,13 +424,11 @@ class _Column:
         if len(kinds) == 1 and kinds <= {'f', 'i', 'b'}:
             kind = kinds.pop()
             dtype = {'f': 'float64', 'i': 'int64', 'b': 'bool'}[kind]
+            blank = np.nan if kind == 'f' else 0
             data = np.concatenate([
-                piece if kind_ != 'null' else np.zeros(piece, dtype=dtype)
+                piece if kind_ != 'null' else np.full(piece, blank, dtype=dtype)
                 for kind_, piece, _ in self.pieces])
             if kind == 'f':
-                for start, (kind_, piece, _) in self._offsets():
-                    if kind_ == 'null':
-                        data[start:start + piece] = np.nan
                 return data
             if all(kind_ != 'null' and mask is None for kind_, _, mask in self.pieces):
                 return data
@@ -452,12 +451,6 @@ class _Column:
                 part[mask_] = None
             parts.append(part)
         return np.concatenate(parts) if parts else np.empty(0, dtype=object)
-
-    def _offsets(self) -> Iterator[tuple[int, tuple[str, Any, Any]]]:
-        start = 0
-        for piece in self.pieces:
-            yield start, piece
-            start += piece[1] if piece[0] == 'null' else len(piece[1])
 
 
 _NONE = type(None)
@@ -501,8 +494,9 @@ def to_dataframe(model: type[InfluxMeasurement], series: Iterable[SeriesDict],
             if name in seen:
                 continue
             kind = _conversion(field)
-            if kind == _TAG and '' in data:
-                data = [v or None for v in data]
+            if kind == _TAG:
+                # The decoder makes a new string per row; a frame keeps them all.
+                data = [intern(v) if v else None for v in data]
             elif kind == _CALL:
                 data = list(map(field.from_db, data))  # type: ignore[union-attr]
             builder = columns.get(name)
