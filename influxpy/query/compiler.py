@@ -33,7 +33,12 @@ MAX_OFFSET = 2 ** 62
 
 
 class Compiler:
-    """Collects bind parameters while the text is written (or inlines the values)."""
+    """Collects bind parameters while the text is written (or inlines the values).
+
+    Strings, booleans and integers are bound. Floats are not: 1.x reads a JSON number
+    without a ``.`` as an integer, and JSON writes ``1e-06`` — so they are inlined,
+    exactly, through :func:`quote_number`.
+    """
 
     __slots__ = ('inline', 'params')
 
@@ -42,7 +47,7 @@ class Compiler:
         self.params: dict[str, Any] = {}
 
     def param(self, value: Any) -> str:
-        if self.inline:
+        if self.inline or type(value) is float:
             return quote_value(value)
         name = f'p{len(self.params)}'
         self.params[name] = value

@@ -321,13 +321,15 @@ def test_a_registered_lookup_is_usable_at_once() -> None:
 
 
 def test_values_travel_as_bind_parameters() -> None:
-    qs = R.filter(host__in=['a', "b'"], value__gt=1.5, ok=True, note__ne='$p0',
-                  time__gte=T0)
+    qs = R.filter(host__in=['a', "b'"], count__gt=2, ok=True, note__ne='$p0',
+                  time__gte=T0, value__lt=1e-7)
     influxql, params = qs.query.compile()
+    # Floats are inlined: 1.x parses a JSON number without '.' (1e-07) as an integer.
     assert influxql == (
-        f'SELECT {ALL}{FROM} WHERE ("host" = $p0 OR "host" = $p1) AND "value" > $p2 AND '
-        "\"ok\" = $p3 AND \"note\" != $p4 AND time >= '2024-01-01T00:00:00Z'")
-    assert params == {'p0': 'a', 'p1': "b'", 'p2': 1.5, 'p3': True, 'p4': '$p0'}
+        f'SELECT {ALL}{FROM} WHERE ("host" = $p0 OR "host" = $p1) AND "count" > $p2 AND '
+        "\"ok\" = $p3 AND \"note\" != $p4 AND time >= '2024-01-01T00:00:00Z' AND "
+        '"value" < 0.0000001')
+    assert params == {'p0': 'a', 'p1': "b'", 'p2': 2, 'p3': True, 'p4': '$p0'}
 
 
 def test_q_trees_and_exclude_push_negation_down() -> None:
