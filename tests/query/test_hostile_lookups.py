@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from influxpy import Q, fields, models
+from influxpy.aggregates import Mean
 from influxpy.connection import Connection
 
 HOSTILE = ["it's", 'dq"x', 'back\\slash', "\\'", '\\\\x', 'a/b', '/', '\\/', '$x', '$p0',
@@ -110,3 +111,29 @@ def test_random_needles_never_break_the_query(stored: list[Hostile], needle: str
         expected = sorted(p.time_ns for p in stored  # type: ignore[misc]
                           if matches(lookup, p.text, needle))
         assert times(qs) == expected, (lookup, needle)
+
+
+class HostileNames(models.InfluxMeasurement):
+    measurement = 'cpu "load", \\x\'s /.*/ $m'
+    tag = fields.InfluxTag(db_name='ta\'g "x" \\x ,=$t')
+    other = fields.InfluxTag(null=True, db_name='µ-tag')
+    value = fields.FloatField(db_name='fi,eld=\\x "v" \'$f\'')
+
+
+def test_hostile_identifiers_in_every_clause(influx_db: Connection) -> None:
+    HostileNames.series.bulk_create(
+        [HostileNames(time=i * 60_000_000_000, tag="it's" if i % 2 else 'a/b', value=float(i),
+                      other='ü' if i < 4 else None) for i in range(10)])
+    qs = HostileNames.series.filter(tag="it's", value__gt=2)
+    assert [p.value for p in qs] == [3.0, 5.0, 7.0, 9.0]
+    assert influx_db.query(str(qs.query)) == influx_db.query(*qs.query.compile()[:1],
+                                                             params=qs.query.compile()[1])
+    grouped = (HostileNames.series.filter(time__gte=0, time__lt=600_000_000_000)
+               .annotate(m=Mean('value')).resolution('5m').group_by('tag', 'other'))
+    got = {(r.tags['tag'], r.tags['other']): [p['m'] for p in r.points] for r in grouped}
+    assert got == {('a/b', 'ü'): [1.0, None], ("it's", 'ü'): [2.0, None],
+                   ('a/b', None): [4.0, 7.0], ("it's", None): [None, 7.0]}
+    HostileNames.series.filter(tag='a/b').delete()
+    assert {p.tag for p in HostileNames.series.all()} == {"it's"}
+    HostileNames.series.filter(other__isnull=True, time__gte=300_000_000_000).delete()
+    assert [p.value for p in HostileNames.series.all()] == [1.0, 3.0]
