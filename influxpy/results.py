@@ -102,6 +102,8 @@ def _conversion(field: f.Field | None) -> str:
     method = type(field).from_db
     if method is f.Field.from_db:
         return _KEEP
+    # A tag *column* holds null, never '', for a point without the tag: only the tags of
+    # a GROUP BY series come as '' (see _series_tags), so rows need no conversion.
     if method is f.InfluxTag.from_db:
         return _TAG
     if method is f.FloatField.from_db:
@@ -149,9 +151,7 @@ class _Source:
                 continue
             name, field = _attr_name(model, column)
             kind = _conversion(field)
-            if kind == _TAG:
-                expr = f'({local} or None)'
-            elif kind == _FLOAT:
+            if kind == _FLOAT:
                 self.namespace[f'f{i}'] = field.from_db  # type: ignore[union-attr]
                 expr = f'({local} if {local}.__class__ is float else f{i}({local}))'
             elif kind == _CALL:

@@ -460,3 +460,46 @@ def test_a_series_is_yielded_when_its_last_piece_arrives(influx_db: Connection) 
     assert [p['value'] for p in first] == [i + 0.5 for i in range(0, 20_000, 2)]
     (second,) = results
     assert second.tags == {'host': 'h1'} and len(second) == 10_000 and stream.pulled == 20
+
+
+# -- conversions -------------------------------------------------------------------------
+
+class Version(fields.StringField):
+    """A field whose from_db changes the value: '1.2.3' -> (1, 2, 3)."""
+
+    def from_db(self, value: Any) -> Any:
+        return None if value is None else tuple(int(part) for part in value.split('.'))
+
+
+class Release(models.InfluxMeasurement):
+    measurement = 'release'
+    version = Version(null=True)
+    size = fields.FloatField(null=True)
+    app = fields.InfluxTag()
+
+
+def test_from_db_is_applied_where_it_changes_something(influx_db: Connection) -> None:
+    # size is an integer in the first shard (a week each): a FloatField reads it as a float
+    week = 7 * 86400 * 10 ** 9
+    write(influx_db, ['release,app=a version="1.2.3",size=10i,extra=1i 1'])
+    write(influx_db, [f'release,app=b version="2.0.10",size=2.5 {2 * week}',
+                      f'release,app=c,zone=eu size=3.5 {4 * week}'])
+    objs = list(to_instances(Release, chunked(influx_db, 'SELECT size, version, app FROM '
+                                                         'release GROUP BY zone', 1)))
+    assert [(o.version, o.size, type(o.size), o.app, o.zone) for o in objs] == [
+        ((1, 2, 3), 10.0, float, 'a', None), ((2, 0, 10), 2.5, float, 'b', None),
+        (None, 3.5, float, 'c', 'eu')]
+    (counted,) = to_instances(Release, series(influx_db, 'SELECT count(size) AS size FROM '
+                                                        'release'))
+    assert counted.size == 3.0 and type(counted.size) is float  # the server sends 3
+    assert list(to_tuples(Release, series(influx_db, 'SELECT version FROM release'),
+                          names=['version'], flat=True)) == [(1, 2, 3), (2, 0, 10)]
+    (result, other) = to_results(Release, series(
+        influx_db, 'SELECT version, size FROM release GROUP BY zone'))
+    assert result.tags == {'zone': None} and other.tags == {'zone': 'eu'}
+    assert [p['version'] for p in result] == [(1, 2, 3), (2, 0, 10)]
+    frame = to_dataframe(Release, series(influx_db, 'SELECT * FROM release'))
+    assert list(frame['version']) == [(1, 2, 3), (2, 0, 10), None]
+    assert frame['size'].dtype == 'float64' and list(frame['size']) == [10.0, 2.5, 3.5]
+    assert frame['extra'].dtype == 'Int64'  # a column the model does not declare
+    assert [None if pd.isna(v) else v for v in frame['zone']] == [None, None, 'eu']
