@@ -415,6 +415,7 @@ class QuerySet:
         if self._result_cache is not None:
             return len(self._result_cache)
         query = self.query
+        query.compile()  # a query that cannot run cannot be counted either
         if query.is_series or query.is_empty or self._shape != INSTANCES or query.slimit:
             return len(self._fetch_all())
         meta = query.meta

@@ -214,6 +214,20 @@ def test_only_values_values_list_and_iterator(points: list[Reading]) -> None:
     assert len(streamed) == len(points)
 
 
+def test_series_as_dicts_and_tuples(points: list[Reading]) -> None:
+    qs = (R.filter(time__gte=T0, time__lt=T0 + timedelta(minutes=20)).annotate(m=Max('level'))
+          .resolution(Minute(10)).group_by('host'))
+    assert list(qs.values('m', 'host'))[:2] == [
+        {'time': T0, 'm': 9.0, 'host': 'a'},
+        {'time': T0 + timedelta(minutes=10), 'm': 19.0, 'host': 'a'}]
+    assert list(qs.values_list('host', 'm'))[-1] == ('c', 19.0)
+    assert list(qs.values_list('m', flat=True)) == [9.0, 19.0] * 3
+    assert qs.count() == 3  # one InfluxResult per series
+    assert qs.first().tags == {'host': 'a'} and len(qs.first().points) == 1
+    with pytest.raises(QueryError, match='at least one field'):
+        R.only('host').count()
+
+
 def test_to_dataframe(points: list[Reading]) -> None:
     frame = R.filter(host='b').to_dataframe()
     assert isinstance(frame, pd.DataFrame)
