@@ -214,6 +214,23 @@ def test_only_values_values_list_and_iterator(points: list[Reading]) -> None:
     assert len(streamed) == len(points)
 
 
+def test_iterator_streams_chunks_and_caches_nothing(points: list[Reading]) -> None:
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError('iterator() must stream through query_chunks')
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Connection, 'query', refuse)
+        qs = R.filter(host='a')
+        rows = qs.iterator(chunk_size=10)
+        assert next(rows).level == 0.0
+        assert [p.level for p in rows] == [float(i) for i in range(1, 120)]
+        assert qs._result_cache is None
+        series = list(R.filter(time__gte=T0, time__lt=T0 + timedelta(hours=2))
+                      .group_by('host').annotate(m=Max('level')).resolution('1m')
+                      .iterator(chunk_size=7))
+    assert [len(r.points) for r in series] == [120, 120, 120]  # chunks merged per series
+
+
 def test_series_as_dicts_and_tuples(points: list[Reading]) -> None:
     qs = (R.filter(time__gte=T0, time__lt=T0 + timedelta(minutes=20)).annotate(m=Max('level'))
           .resolution(Minute(10)).group_by('host'))
