@@ -4,7 +4,8 @@ from . import fields, models
 from .connection import connect, disconnect, get_connection
 from .query.expressions import F, Now, Q
 from .sync import sync
+from .writer import Writer
 
 __all__ = ['connect', 'disconnect', 'get_connection', 'fields', 'models', 'sync', 'F', 'Now',
-           'Q']
+           'Q', 'Writer']
 __version__ = '0.1.0'

@@ -1,0 +1,321 @@
+"""A buffered writer for streams of points: nothing it accepted is lost.
+
+>>> with influxpy.Writer(batch_size=5000, flush_interval=1.0, spool='points.spool') as w:
+...     for reading in sensor_stream():
+...         w.add(Reading(sensor=reading.id, value=reading.value))
+
+``add()`` validates the point at once (a ValidationError refuses it, nothing is queued)
+and stamps it with the current time if it has none. A background thread sends batches
+when ``batch_size`` points wait, every ``flush_interval`` seconds, on ``flush()``,
+``close()``, leaving the ``with`` block (also on an error) and at interpreter exit.
+
+- While the server is away, points stay queued and are retried with backoff; when
+  ``max_buffer`` points wait, ``add()`` blocks (or raises :class:`BufferFull` with
+  ``block=False``): memory stays bounded.
+- A batch the server refuses (a field type conflict…) is not retried: its points go to
+  ``writer.failed`` and to the ``on_error(error, points)`` callback; later points go on.
+- With ``spool=PATH`` every accepted point is appended to that file before ``add()``
+  returns, and a point is marked done only once the server stored it. If the process
+  dies (even by SIGKILL) or the server stays away, the next writer opened on the same
+  spool sends what was left. A point may be sent twice after a crash; that is harmless,
+  because a point with the same measurement, tags and time overwrites itself.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import fcntl
+import json
+import logging
+import os
+import threading
+import time
+import weakref
+from collections import deque
+from collections.abc import Callable, Iterable
+from typing import IO, Any, NamedTuple
+
+from .connection import get_connection
+from .exceptions import InfluxConnectionError, InfluxPyError, ServerError, WriteError
+from .lineprotocol import serializer_for
+
+log = logging.getLogger('influxpy.writer')
+
+
+class BufferFull(InfluxPyError):
+    """``add()`` with ``block=False`` found ``max_buffer`` points already waiting."""
+
+
+class Target(NamedTuple):
+    """Where a line goes: connection alias, database, retention policy, precision."""
+
+    alias: str
+    database: str | None
+    retention_policy: str | None
+    precision: str
+
+
+class _Record(NamedTuple):
+    target: Target
+    line: str
+    point: Any  # the instance, or the line itself when replayed from a spool
+    end: int  # the spool offset just after this record (0 without a spool)
+
+
+class _Spool:
+    """An append-only file of accepted lines and the offset up to which all are done."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = os.fspath(path)
+        self.offset_path = self.path + '.offset'
+        self.file: IO[bytes] = open(self.path, 'a+b')  # noqa: SIM115 - kept open
+        try:
+            fcntl.flock(self.file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            self.file.close()
+            raise InfluxPyError(f'the spool {self.path} is used by another writer') from None
+
+    def pending(self) -> list[_Record]:
+        """The records not yet done (a torn last line, never acknowledged, is dropped)."""
+        try:
+            with open(self.offset_path, encoding='ascii') as handle:
+                done = int(handle.read().strip() or 0)
+        except FileNotFoundError:
+            done = 0
+        self.file.seek(done)
+        records, position = [], done
+        for raw in self.file:
+            if not raw.endswith(b'\n'):
+                break
+            position += len(raw)
+            alias, database, rp, precision, line = json.loads(raw)
+            records.append(_Record(Target(alias, database, rp, precision), line, line,
+                                   position))
+        self.file.truncate(position)
+        self.file.seek(0, os.SEEK_END)
+        return records
+
+    def append(self, target: Target, line: str) -> int:
+        self.file.write(json.dumps([*target, line]).encode() + b'\n')
+        self.file.flush()  # in the OS before add() returns: survives the process dying
+        return self.file.tell()
+
+    def done(self, offset: int, empty: bool) -> None:
+        """Everything before ``offset`` is stored (or given up); compact when all is."""
+        if empty and offset == self.file.tell():
+            self.file.truncate(0)
+            offset = 0
+        temporary = self.offset_path + '.tmp'
+        with open(temporary, 'w', encoding='ascii') as handle:
+            handle.write(str(offset))
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, self.offset_path)
+
+    def close(self) -> None:
+        self.file.close()
+
+
+class Writer:
+    """Batches points of any models in the background; see the module's docstring."""
+
+    def __init__(self, *, using: str | None = None, batch_size: int = 5000,
+                 flush_interval: float = 1.0, max_buffer: int = 100_000, block: bool = True,
+                 on_error: Callable[[Exception, list[Any]], Any] | None = None,
+                 spool: str | os.PathLike[str] | None = None, retry_interval: float = 0.5,
+                 max_retry_interval: float = 30.0, close_timeout: float = 30.0) -> None:
+        if batch_size < 1 or max_buffer < batch_size:
+            raise InfluxPyError(f'need 1 <= batch_size ({batch_size}) <= max_buffer '
+                                f'({max_buffer})')
+        self.using = using
+        self.batch_size = batch_size
+        self.flush_interval = flush_interval
+        self.max_buffer = max_buffer
+        self.block = block
+        self.on_error = on_error
+        self.retry_interval = retry_interval
+        self.max_retry_interval = max_retry_interval
+        self.close_timeout = close_timeout
+        self.failed: list[tuple[Exception, list[Any]]] = []
+        self.written = 0
+        self._queue: deque[_Record] = deque()
+        self._cond = threading.Condition()
+        self._in_flight = 0
+        self._flush_requested = False
+        self._closed = False
+        self._stopping = threading.Event()
+        self._spool = _Spool(spool) if spool is not None else None
+        if self._spool is not None:
+            self._queue.extend(self._spool.pending())
+        self._thread = threading.Thread(target=self._run, name='influxpy-writer', daemon=True)
+        self._thread.start()
+        self._atexit = _exit_hook(weakref.ref(self))
+        atexit.register(self._atexit)
+
+    def __repr__(self) -> str:
+        return f'<Writer {len(self._queue)} waiting, {self.written} written>'
+
+    # -- the caller's side -----------------------------------------------------------
+
+    def add(self, obj: Any, timeout: float | None = None) -> None:
+        """Validate ``obj`` and queue it; blocks (or raises BufferFull) when the buffer is
+        full."""
+        self.add_many([obj], timeout=timeout)
+
+    def add_many(self, objs: Iterable[Any], timeout: float | None = None) -> None:
+        """Validate every point, then queue them (all or, on a ValidationError, none)."""
+        records = self._serialize(list(objs))
+        deadline = None if timeout is None else time.monotonic() + timeout
+        with self._cond:
+            for target, line, point in records:
+                while len(self._queue) >= self.max_buffer and not self._closed:
+                    if not self.block:
+                        raise BufferFull(f'{len(self._queue)} points are waiting for the '
+                                         'server (max_buffer); the point was not queued')
+                    remaining = None if deadline is None else deadline - time.monotonic()
+                    if remaining is not None and remaining <= 0:
+                        raise BufferFull(f'the buffer stayed full for {timeout} s')
+                    self._cond.wait(remaining)
+                if self._closed:
+                    raise InfluxPyError('the writer is closed')
+                end = self._spool.append(target, line) if self._spool is not None else 0
+                self._queue.append(_Record(target, line, point, end))
+                if len(self._queue) >= self.batch_size:
+                    self._cond.notify_all()
+
+    def _serialize(self, objs: list[Any]) -> list[tuple[Target, str, Any]]:
+        groups: dict[Any, list[Any]] = {}
+        for obj in objs:
+            groups.setdefault(type(obj), []).append(obj)
+        lines: dict[int, tuple[Target, str]] = {}
+        for model, group in groups.items():
+            meta = model._meta
+            connection = get_connection(self.using or meta.using)
+            precision = meta.precision or connection.settings.precision
+            target = Target(connection.alias, meta.database or connection.database,
+                            meta.retention_policy, precision)
+            for obj, line in zip(group, serializer_for(model, precision).lines(group)):
+                lines[id(obj)] = (target, line)
+        return [(*lines[id(obj)], obj) for obj in objs]
+
+    def flush(self, timeout: float | None = None) -> bool:
+        """Send everything queued now; wait until it is stored or given up.
+
+        Returns False if ``timeout`` passed first (the server is away; points wait)."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        with self._cond:
+            self._flush_requested = True
+            self._cond.notify_all()
+            while self._queue or self._in_flight:
+                remaining = None if deadline is None else deadline - time.monotonic()
+                if remaining is not None and remaining <= 0:
+                    return False
+                self._cond.wait(remaining)
+            self._flush_requested = False
+        return True
+
+    def close(self, timeout: float | None = None) -> None:
+        """Flush (waiting up to ``timeout``, default ``close_timeout``) and stop. Points the
+        server did not take in time stay in the spool or, without one, are raised in a
+        WriteError's ``unwritten``."""
+        if self._closed:
+            return
+        flushed = self.flush(self.close_timeout if timeout is None else timeout)
+        with self._cond:
+            self._stopping.set()
+            self._closed = True
+            left = [record.point for record in self._queue]
+            self._cond.notify_all()
+        self._thread.join()
+        atexit.unregister(self._atexit)
+        if self._spool is not None:
+            self._spool.close()
+            if not flushed:
+                log.warning('%d points stay in the spool %s for the next writer', len(left),
+                            self._spool.path)
+            return
+        if not flushed and left:
+            raise WriteError(f'{len(left)} points could not be written before close() '
+                             f'timed out (kept in .unwritten)', unwritten=left)
+
+    def _close_at_exit(self) -> None:
+        with contextlib.suppress(InfluxPyError):
+            self.close(timeout=10.0)
+
+    def __enter__(self) -> Writer:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    # -- the background thread ----------------------------------------------------------
+
+    def _run(self) -> None:
+        backoff = self.retry_interval
+        while True:
+            with self._cond:
+                deadline = time.monotonic() + self.flush_interval
+                while not (self._closed or self._flush_requested
+                           or len(self._queue) >= self.batch_size):
+                    remaining = deadline - time.monotonic()
+                    if remaining <= 0:
+                        break
+                    self._cond.wait(remaining)
+                if self._closed:
+                    return  # close() flushed what it could; the rest is kept
+                batch = [self._queue[i] for i in range(min(self.batch_size, len(self._queue)))]
+                self._in_flight = len(batch)
+            sent = self._send(batch) if batch else True
+            with self._cond:
+                if sent:
+                    for _ in batch:
+                        self._queue.popleft()
+                    if batch and self._spool is not None:
+                        self._spool.done(batch[-1].end, not self._queue)
+                self._in_flight = 0
+                self._cond.notify_all()
+            if sent:
+                backoff = self.retry_interval
+            else:
+                self._stopping.wait(backoff)  # the server is away: wait, then try again
+                backoff = min(backoff * 2, self.max_retry_interval)
+
+    def _send(self, batch: list[_Record]) -> bool:
+        """Write ``batch``; False when the server is away (everything to retry)."""
+        groups: dict[Target, list[_Record]] = {}
+        for record in batch:
+            groups.setdefault(record.target, []).append(record)
+        for target, records in groups.items():
+            payload = ('\n'.join(r.line for r in records) + '\n').encode()
+            try:
+                get_connection(target.alias).write(
+                    payload, database=target.database,
+                    retention_policy=target.retention_policy, precision=target.precision)
+            except InfluxConnectionError as exc:
+                log.warning('InfluxDB is away, %d points wait: %s', len(self._queue), exc)
+                return False
+            except ServerError as exc:
+                if exc.status is None or exc.status >= 500 or exc.status == 429:
+                    log.warning('InfluxDB failed, %d points wait: %s', len(self._queue), exc)
+                    return False
+                points = [r.point for r in records]
+                self.failed.append((exc, points))
+                log.error('InfluxDB refused %d points: %s', len(points), exc)
+                if self.on_error is not None:
+                    try:
+                        self.on_error(exc, points)
+                    except Exception:  # noqa: BLE001 - a callback must not stop the writer
+                        log.exception('the on_error callback failed')
+            else:
+                self.written += len(records)
+        return True
+
+
+def _exit_hook(reference: weakref.ref[Writer]) -> Callable[[], None]:
+    """Flush a writer still open at interpreter exit (without keeping it alive)."""
+    def hook() -> None:
+        found = reference()
+        if found is not None:
+            found._close_at_exit()
+    return hook

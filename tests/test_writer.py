@@ -1,0 +1,253 @@
+"""The buffered writer on a real server, including one we break on purpose."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import influxpy
+from influxpy import fields, models
+from influxpy.connection import Connection
+from influxpy.exceptions import ValidationError, WriteError
+from influxpy.testing import InfluxServer, free_port
+from influxpy.writer import BufferFull, Writer
+
+from .readback import stored
+
+
+class Tick(models.InfluxMeasurement):
+    measurement = 'ticks'
+    source = fields.InfluxTag()
+    value = fields.FloatField()
+
+
+def count(conn: Connection, measurement: str = 'ticks') -> int:
+    (result,) = conn.query(f'SELECT count(value) FROM "{measurement}"')
+    return int(result['series'][0]['values'][0][1]) if result.get('series') else 0
+
+
+def wait_for(predicate: Any, seconds: float = 10.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.05)
+    return bool(predicate())
+
+
+def test_points_are_written_on_size_and_on_exit(influx_db: Connection) -> None:
+    with Writer(batch_size=100, flush_interval=30) as w:
+        w.add_many(Tick(source='a', value=float(i), time=i) for i in range(1050))
+        assert wait_for(lambda: count(influx_db) >= 1000)  # ten full batches, no flush yet
+    assert count(influx_db) == 1050 and w.written == 1050
+
+
+def test_points_are_written_on_interval(influx_db: Connection) -> None:
+    with Writer(batch_size=10_000, flush_interval=0.2) as w:
+        w.add(Tick(source='a', value=1.0, time=1))
+        assert wait_for(lambda: count(influx_db) == 1, seconds=5)
+
+
+def test_a_point_without_time_is_stamped_when_added(influx_db: Connection) -> None:
+    tick = Tick(source='a', value=2.0)
+    with Writer() as w:
+        w.add(tick)
+        assert tick.time_ns is not None
+    assert stored(influx_db, 'ticks')[0]['time'] == tick.time_ns
+
+
+def test_invalid_points_are_refused_at_add(influx_db: Connection) -> None:
+    with Writer() as w:
+        with pytest.raises(ValidationError, match='Tick.value: nan'):
+            w.add_many([Tick(source='a', value=1.0, time=1),
+                        Tick(source='a', value=float('nan'), time=2)])
+        w.add(Tick(source='b', value=3.0, time=3))
+    assert [r['source'] for r in stored(influx_db, 'ticks')] == ['b']  # all or none
+
+
+def test_a_refused_batch_is_kept_and_reported_and_later_points_go_on(
+        influx_db: Connection) -> None:
+    class Loose(models.InfluxMeasurement):
+        measurement = 'ticks'
+        source = fields.InfluxTag()
+        value = fields.InfluxField()
+
+    seen: list[tuple[Exception, list[Any]]] = []
+    Loose.series.create(source='a', value=1.0, time=1)
+    with Writer(batch_size=2, on_error=lambda exc, points: seen.append((exc, points))) as w:
+        bad = [Loose(source='a', value='text', time=2), Loose(source='a', value='more', time=3)]
+        w.add_many(bad)
+        w.flush()
+        w.add(Loose(source='a', value=4.0, time=4))
+    assert [points for _, points in seen] == [bad] and w.failed == seen
+    assert 'field type conflict' in str(seen[0][0])
+    assert [r['time'] for r in stored(influx_db, 'ticks')] == [1, 4]
+
+
+def test_back_pressure_raises_when_asked(influx_db: Connection) -> None:
+    influxpy.connect(f'influxdb://127.0.0.1:{free_port()}/db?retries=0&timeout=0.2',
+                     alias='away')
+    w = Writer(using='away', batch_size=10, max_buffer=20, block=False, retry_interval=0.05,
+               close_timeout=0.5)
+    try:
+        w.add_many(Tick(source='a', value=1.0, time=i) for i in range(20))
+        with pytest.raises(BufferFull, match='20 points are waiting'):
+            w.add(Tick(source='a', value=1.0, time=99))
+        with pytest.raises(WriteError, match='20 points could not be written') as info:
+            w.close()
+        assert len(info.value.unwritten) == 20
+    finally:
+        influxpy.disconnect('away')
+
+
+def test_a_silent_server_times_out_and_close_is_bounded() -> None:
+    listener = socket.socket()
+    listener.bind(('127.0.0.1', 0))
+    listener.listen(8)
+    port = listener.getsockname()[1]
+    influxpy.connect(f'influxdb://127.0.0.1:{port}/db?timeout=0.2&retries=1', alias='silent')
+    try:
+        w = Writer(using='silent', retry_interval=0.05, close_timeout=1.5)
+        w.add(Tick(source='a', value=1.0, time=1))
+        started = time.monotonic()
+        with pytest.raises(WriteError, match='1 points could not be written'):
+            w.close()
+        assert time.monotonic() - started < 10  # bounded: no hang on a hung server
+    finally:
+        influxpy.disconnect('silent')
+        listener.close()
+
+
+@pytest.fixture
+def breakable() -> Iterator[tuple[InfluxServer, Connection]]:
+    with InfluxServer() as server:
+        conn = influxpy.connect(f'{server.url}/outage?timeout=2&retries=0', alias='breakable')
+        conn.query('CREATE DATABASE outage')
+        try:
+            yield server, conn
+        finally:
+            influxpy.disconnect('breakable')
+
+
+@pytest.mark.slow
+def test_server_stopped_mid_stream_loses_nothing(
+        breakable: tuple[InfluxServer, Connection]) -> None:
+    server, conn = breakable
+    total = 200_000
+    added = 0
+
+    def produce(w: Writer) -> None:
+        nonlocal added
+        for start in range(0, total, 1000):
+            w.add_many(Tick(source=f's{i % 5}', value=float(i), time=i)
+                       for i in range(start, start + 1000))
+            added = start + 1000
+
+    with Writer(using='breakable', batch_size=5000, max_buffer=30_000, flush_interval=0.1,
+                retry_interval=0.05, max_retry_interval=0.5, close_timeout=60) as w:
+        producer = threading.Thread(target=produce, args=(w,))
+        producer.start()
+        assert wait_for(lambda: added >= 40_000)
+        server.kill_process()  # the server goes away mid-stream
+        time.sleep(1.0)
+        stalled = added
+        assert stalled < total  # back-pressure: add() blocked while the server was away
+        server.restart()
+        producer.join(timeout=60)
+        assert not producer.is_alive()
+    assert count(conn) == total
+
+
+CHILD = '''
+import sys, influxpy
+from influxpy import fields, models
+from influxpy.writer import Writer
+
+class Tick(models.InfluxMeasurement):
+    measurement = 'ticks'
+    source = fields.InfluxTag()
+    value = fields.FloatField()
+
+influxpy.connect(sys.argv[1], alias='default')
+w = Writer(batch_size=10_000, flush_interval=3600, spool=sys.argv[2])
+for i in range(1_000_000):
+    w.add(Tick(source='s', value=float(i), time=i))
+    if i % 1000 == 999:
+        print(i + 1, flush=True)
+'''
+
+
+@pytest.mark.slow
+def test_a_killed_writer_is_replayed_from_its_spool(influx_db: Connection,
+                                                    tmp_path: Path) -> None:
+    spool = tmp_path / 'ticks.spool'
+    script = tmp_path / 'child.py'
+    script.write_text(textwrap.dedent(CHILD))
+    url = f'{influx_db.settings.base_url.replace("http://", "influxdb://")}/{influx_db.database}'
+    child = subprocess.Popen([sys.executable, str(script), url, str(spool)],
+                             stdout=subprocess.PIPE, text=True)
+    reported = 0
+    assert child.stdout is not None
+    for line in child.stdout:
+        reported = int(line)
+        if reported >= 35_000:
+            break
+    os.kill(child.pid, signal.SIGKILL)  # no chance to flush anything
+    child.wait()
+    before = count(influx_db)
+    with Writer(spool=spool) as w:
+        pass  # opening the spool replays what the dead writer had accepted
+    after = count(influx_db)
+    (result,) = influx_db.query('SELECT max(value) FROM ticks')
+    highest = int(result['series'][0]['values'][0][1])
+    # Only whole batches of 10,000 were sent; the partial one waited in the spool.
+    assert before % 10_000 == 0 and before < reported
+    assert after >= reported  # every point the dead writer reported accepted…
+    assert after == highest + 1  # …and every one before the last: none missing
+    assert spool.stat().st_size == 0  # and the spool is empty again
+    del w
+
+
+def test_a_spool_is_used_by_one_writer_at_a_time(influx_db: Connection, tmp_path: Path) -> None:
+    with Writer(spool=tmp_path / 'one.spool'):
+        with pytest.raises(influxpy.exceptions.InfluxPyError, match='used by another writer'):
+            Writer(spool=tmp_path / 'one.spool')
+
+
+def test_eight_threads_write_and_query_through_one_connection(influx_db: Connection) -> None:
+    errors: list[BaseException] = []
+
+    def work(n: int) -> None:
+        try:
+            points = [Tick(source=f't{n}', value=float(i), time=n * 100_000 + i)
+                      for i in range(3000)]
+            if n % 2:
+                Tick.series.bulk_create(points, batch_size=500)
+            else:
+                with Writer(batch_size=400) as w:
+                    for point in points:
+                        w.add(point)
+            (result,) = influx_db.query('SELECT count(value), sum(value) FROM ticks '
+                                        'WHERE source = $s', params={'s': f't{n}'})
+            assert result['series'][0]['values'][0][1:] == [3000, sum(range(3000))]
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert count(influx_db) == 8 * 3000
