@@ -138,10 +138,10 @@ def quote_time(value: Any) -> str:
         except ValidationError as exc:
             raise QueryError(str(exc)) from None
     seconds, nanos = divmod(ns, 1_000_000_000)
-    moment = _EPOCH + timedelta(seconds=seconds)
+    text = (_EPOCH + timedelta(seconds=seconds)).isoformat()[:19]  # YYYY-MM-DDTHH:MM:SS
     if nanos:
-        return f"'{moment:%Y-%m-%dT%H:%M:%S}.{nanos:09d}Z'"
-    return f"'{moment:%Y-%m-%dT%H:%M:%S}Z'"
+        return f"'{text}.{nanos:09d}Z'"
+    return f"'{text}Z'"
 
 
 def quote_number(value: int | float | Decimal) -> str:

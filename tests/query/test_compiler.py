@@ -465,3 +465,17 @@ def test_querysets_are_immutable() -> None:
                     base.only('value'), base.values('value'), base.slimit(1)):
         assert derived is not base and derived.query is not base.query
     assert text(base) == before
+
+
+def test_query_clone_copies_every_slot() -> None:
+    from influxpy.query.tree import Query
+
+    query = Query(Reading)
+    for index, name in enumerate(Query.__slots__):
+        if name not in ('model', 'meta', 'annotations', '_compiled'):
+            setattr(query, name, f'sentinel {index}')
+    clone = query.clone()
+    for name in Query.__slots__:
+        if name != '_compiled':
+            assert getattr(clone, name) == getattr(query, name), name
+    assert clone.annotations is not query.annotations
