@@ -178,6 +178,45 @@ def test_user_without_privilege_gets_an_auth_error(auth_server: InfluxServer) ->
         assert info.value.status == 403
         with pytest.raises(AuthenticationError):
             reader.query('SELECT * FROM m', database='other')
+        admin.query("CREATE USER writer WITH PASSWORD 'wr1ter'")
+        admin.query('GRANT ALL ON private TO writer')
+        writer = influxpy.connect(f'influxdb://writer:wr1ter@127.0.0.1:{auth_server.port}/private',
+                                  alias='writer')
+        writer.write(b'm v=2 2')
+        with pytest.raises(AuthenticationError, match='not authorized') as denied:
+            writer.write(b'm v=3 3', database='other')
+        assert denied.value.status == 403 and 'wr1ter' not in str(denied.value)
     finally:
         influxpy.disconnect('admin')
         influxpy.disconnect('reader')
+        influxpy.disconnect('writer')
+
+
+@pytest.fixture(scope='module')
+def tls_server() -> Iterator[InfluxServer]:
+    with InfluxServer(tls=True) as server:
+        yield server
+
+
+def test_tls_verifies_the_certificate_by_default(tls_server: InfluxServer) -> None:
+    assert tls_server.url.startswith('influxdbs://')
+    conn = influxpy.connect(tls_server.url + '/tls?retries=0', alias='tls')
+    try:
+        with pytest.raises(InfluxConnectionError, match='TLS handshake .* failed.*certificate'):
+            conn.ping()
+    finally:
+        influxpy.disconnect('tls')
+
+
+def test_tls_with_a_ca_file_or_verification_off(tls_server: InfluxServer) -> None:
+    trusted = influxpy.connect(tls_server.url + '/tls', alias='trusted',
+                               ca_file=tls_server.certificate)
+    insecure = influxpy.connect(tls_server.url + '/tls?verify_ssl=false', alias='insecure')
+    try:
+        trusted.query('CREATE DATABASE tls')
+        trusted.write(b'm v=1 1')
+        with pytest.warns(Warning, match='Unverified HTTPS request'):
+            assert insecure.query('SELECT v FROM m')[0]['series'][0]['values'] == [[1, 1.0]]
+    finally:
+        influxpy.disconnect('trusted')
+        influxpy.disconnect('insecure')

@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+import ssl
 import subprocess
 import tempfile
 import time
@@ -64,10 +65,11 @@ class InfluxServer:
 
     kind = 'influxd'
 
-    def __init__(self, *, auth: bool = False, env: Mapping[str, str] | None = None,
-                 influxd: str | None = None, startup_timeout: float = 30.0,
-                 keep_dir: bool = False) -> None:
+    def __init__(self, *, auth: bool = False, tls: bool = False,
+                 env: Mapping[str, str] | None = None, influxd: str | None = None,
+                 startup_timeout: float = 30.0, keep_dir: bool = False) -> None:
         self.auth = auth
+        self.tls = tls
         self.extra_env = dict(env or {})
         self.influxd = influxd or shutil.which('influxd')
         self.startup_timeout = startup_timeout
@@ -82,13 +84,13 @@ class InfluxServer:
 
     @property
     def http_url(self) -> str:
-        return f'http://{self.host}:{self.port}'
+        return f'{"https" if self.tls else "http"}://{self.host}:{self.port}'
 
     @property
     def url(self) -> str:
-        """``influxdb://[admin:…@]127.0.0.1:PORT`` — append ``/database``."""
+        """``influxdb[s]://[admin:…@]127.0.0.1:PORT`` — append ``/database``."""
         user = f'{ADMIN_USER}:{self.admin_password}@' if self.auth else ''
-        return f'influxdb://{user}{self.host}:{self.port}'
+        return f'{"influxdbs" if self.tls else "influxdb"}://{user}{self.host}:{self.port}'
 
     @property
     def log_path(self) -> str | None:
@@ -111,6 +113,8 @@ class InfluxServer:
             self.directory = tempfile.mkdtemp(prefix='influxpy-')
             self.port = free_port()
             open(os.path.join(self.directory, 'influxdb.conf'), 'w').close()
+            if self.tls:
+                self._make_certificate()
             self._spawn()
             if self._wait_ready():
                 self._create_admin()
@@ -129,11 +133,33 @@ class InfluxServer:
             'INFLUXDB_DATA_DIR': os.path.join(self.directory, 'data'),
             'INFLUXDB_DATA_WAL_DIR': os.path.join(self.directory, 'wal'),
         })
+        if self.tls:
+            env.update({'INFLUXDB_HTTP_HTTPS_ENABLED': 'true',
+                        'INFLUXDB_HTTP_HTTPS_CERTIFICATE': self.certificate,
+                        'INFLUXDB_HTTP_HTTPS_PRIVATE_KEY': self.private_key})
         config = os.path.join(self.directory, 'influxdb.conf')
         with open(os.path.join(self.directory, 'influxd.log'), 'ab') as log_file:
             self.process = subprocess.Popen(
                 [self.influxd, 'run', '-config', config], env=env,
                 stdout=log_file, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+
+    @property
+    def certificate(self) -> str:
+        """The server's self-signed certificate (``tls=True``): pass it as ``ca_file``."""
+        return os.path.join(self.directory or '', 'server.crt')
+
+    @property
+    def private_key(self) -> str:
+        return os.path.join(self.directory or '', 'server.key')
+
+    def _make_certificate(self) -> None:
+        if not shutil.which('openssl'):
+            raise ServerStartError('tls=True needs the openssl command (apt-get install openssl)')
+        subprocess.run(
+            ['openssl', 'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2',
+             '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost',
+             '-keyout', self.private_key, '-out', self.certificate],
+            check=True, capture_output=True)
 
     def _wait_ready(self) -> bool:
         deadline = time.monotonic() + self.startup_timeout
@@ -153,7 +179,8 @@ class InfluxServer:
         statement = (f'CREATE USER {quote_ident(ADMIN_USER)} WITH PASSWORD '
                      f'{quote_string(self.admin_password or "")} WITH ALL PRIVILEGES')
         data = urllib.parse.urlencode({'q': statement}).encode()
-        urllib.request.urlopen(f'{self.http_url}/query', data=data, timeout=10).read()
+        urllib.request.urlopen(f'{self.http_url}/query', data=data, timeout=10,
+                               context=_unverified()).read()
 
     def stop(self) -> None:
         self.kill_process()
@@ -280,9 +307,18 @@ INSTALL_HINT = ("install InfluxDB 1.x: 'apt-get install influxdb' on Debian or U
                 "localhost:8086, or install influxpy[docker] with a Docker engine running")
 
 
+def _unverified() -> ssl.SSLContext:
+    """For our own throwaway server's self-signed certificate only."""
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    return context
+
+
 def _pings(http_url: str) -> bool:
     try:
-        with urllib.request.urlopen(f'{http_url}/ping', timeout=1) as response:
+        with urllib.request.urlopen(f'{http_url}/ping', timeout=1,
+                                    context=_unverified()) as response:
             return bool(response.status == 204)
     except (urllib.error.URLError, OSError):
         return False
