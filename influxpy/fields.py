@@ -114,6 +114,8 @@ def _as_float(field: Field, value: Any) -> float:
     if isinstance(value, bool) or _is_numpy(value, 'b'):
         raise field.error(value, 'is a boolean, not a number')
     if isinstance(value, (int, float, Decimal)) or _is_numpy(value, 'iuf'):
+        if isinstance(value, Decimal) and not value.is_finite():
+            raise field.error(value, 'is not finite: InfluxDB stores no NaN or infinity')
         try:
             number = float(value)
         except OverflowError:
@@ -173,7 +175,8 @@ class IntegerField(InfluxField):
         if isinstance(value, int) or _is_numpy(value, 'iu'):
             number = int(value)
         elif isinstance(value, (float, Decimal)) or _is_numpy(value, 'f'):
-            if not (math.isfinite(value) and value == int(value)):
+            finite = value.is_finite() if isinstance(value, Decimal) else math.isfinite(value)
+            if not (finite and value == int(value)):
                 raise self.error(value, 'is not a whole number')
             number = int(value)
         else:

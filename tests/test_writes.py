@@ -303,3 +303,61 @@ def test_a_batch_too_large_for_the_server_is_split() -> None:
             assert info.value.unwritten == [huge] and info.value.status == 413
         finally:
             influxpy.disconnect('small')
+
+
+ANY_VALUE = st.one_of(
+    st.none(), st.booleans(), st.integers(min_value=-(2 ** 70), max_value=2 ** 70),
+    st.floats(allow_nan=True, allow_infinity=True), st.decimals(allow_nan=True),
+    st.text(max_size=5), st.sampled_from([b'bytes', [1], {'a': 1}, 1j]))
+
+
+def expected_value(field: fields.Field, value: Any) -> Any:
+    """What the server must hold for ``value``, stated from the field's contract."""
+    import math
+    from decimal import Decimal
+    if value is None:
+        return None
+    if isinstance(field, fields.BooleanField):
+        return value if isinstance(value, bool) else ValidationError
+    if isinstance(field, fields.StringField):
+        return value if isinstance(value, str) else ValidationError
+    if isinstance(field, fields.IntegerField):
+        if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+            return ValidationError
+        if isinstance(value, float) and not math.isfinite(value):
+            return ValidationError
+        if isinstance(value, Decimal) and not value.is_finite() or value != int(value):
+            return ValidationError
+        return int(value) if -(2 ** 63) <= int(value) < 2 ** 63 else ValidationError
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+        return ValidationError
+    try:
+        number = float(value)
+    except (OverflowError, ValueError):  # a huge int; a signalling NaN
+        return ValidationError
+    return number if math.isfinite(number) else ValidationError
+
+
+@server_settings
+@given(value=ANY_VALUE, count=ANY_VALUE, ok=ANY_VALUE, note=ANY_VALUE)
+def test_every_input_is_stored_exactly_or_refused(influx_db: Connection, value: Any,
+                                                  count: Any, ok: Any, note: Any) -> None:
+    if measurements(influx_db):
+        influx_db.query('DROP MEASUREMENT sensor')
+    meta = Sensor._meta.fields
+    given_values = {'value': value, 'count': count, 'ok': ok, 'note': note}
+    wanted = {k: expected_value(meta[k], v) for k, v in given_values.items()}
+    point = Sensor(device='d', time=7, **given_values)
+    refused = ValidationError in wanted.values() or all(v is None for v in wanted.values())
+    if refused:
+        with pytest.raises(ValidationError):
+            Sensor.series.bulk_create([point])
+        assert measurements(influx_db) == []
+        return
+    Sensor.series.bulk_create([point])
+    (row,) = stored(influx_db, 'sensor')
+    for key, want in wanted.items():
+        got = row.get(key)
+        assert got == want and type(got) is type(want), (key, given_values[key], got)
+        if isinstance(want, float):
+            assert bits(got) == bits(want)
