@@ -1,0 +1,892 @@
+"""Import CSV and line-protocol files, export measurements and queries to CSV.
+
+Both directions stream: an import reads, checks and writes ``batch_size`` lines at a
+time, an export writes each chunk of the server's answer as it arrives, so memory stays
+constant whatever the size. An import never stops at a bad line: each is reported with
+its line number (``on_problem``) and every valid line is still written.
+
+>>> report = import_file('readings.csv', model=Reading)
+>>> print(report)
+read 1,000 lines: 998 points written, 2 refused
+>>> with open('readings.csv', 'w', newline='') as out:
+...     export_csv(out, measurement='readings')
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib
+import io
+import math
+import os
+import re
+import sys
+import time
+import warnings
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import IO, TYPE_CHECKING, Any, TextIO
+
+from . import fields as f
+from .connection import Connection, get_connection
+from .exceptions import (
+    InfluxPyError,
+    NaiveDatetimeWarning,
+    ServerError,
+    ValidationError,
+    WriteError,
+)
+from .fields import INT64_MAX, INT64_MIN
+from .lineprotocol import escape_key, escape_measurement, quote_string_value
+from .query.quoting import quote_ident
+from .timeutil import MAX_NS, MIN_NS, PRECISION_NS, parse_iso
+
+if TYPE_CHECKING:
+    from .models import InfluxMeasurement
+
+DEFAULT_BATCH_SIZE = 5000
+# Problems kept on the report; all are passed to ``on_problem``.
+KEPT_PROBLEMS = 1000
+TIME = 'time'
+_BOOLEANS = {'t': True, 'true': True, 'f': False, 'false': False}
+_NUMBER = re.compile(r'[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?')
+_INTEGER = re.compile(r'[+-]?\d+')
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+class TransferError(InfluxPyError):
+    """A file cannot be imported or exported as asked (nothing was written)."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A line that was not written, and why."""
+
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f'line {self.line}: {self.message}'
+
+
+@dataclass
+class ImportReport:
+    """What an import did: lines ``read``, points ``written``, lines ``refused``."""
+
+    read: int = 0
+    written: int = 0
+    refused: int = 0
+    naive_times: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        text = (f'read {self.read:,} line{"s" if self.read != 1 else ""}: '
+                f'{self.written:,} point{"s" if self.written != 1 else ""} written, '
+                f'{self.refused:,} refused')
+        if self.naive_times:
+            text += f' ({self.naive_times:,} times without a time zone were read as UTC)'
+        return text
+
+
+# -- progress -------------------------------------------------------------------------
+
+class Progress:
+    """A progress bar on a terminal: tqdm when installed, else a small one of our own.
+
+    Disabled (every call does nothing) when ``enabled`` is false; ``None`` means "when
+    ``stream`` is a terminal".
+    """
+
+    def __init__(self, total: int | None, *, desc: str = '', unit: str = 'B',
+                 enabled: bool | None = None, stream: TextIO | None = None) -> None:
+        self.stream = stream if stream is not None else sys.stderr
+        if enabled is None:
+            enabled = bool(getattr(self.stream, 'isatty', lambda: False)())
+        self.enabled = enabled
+        self.total = total
+        self.desc = desc
+        self.done = 0
+        self._tqdm: Any = None
+        self._shown = 0.0
+        if enabled:
+            try:
+                # Imported by name: tqdm is optional, and its type stubs may be missing.
+                tqdm = importlib.import_module('tqdm').tqdm
+            except ImportError:
+                pass
+            else:
+                self._tqdm = tqdm(total=total, desc=desc, unit=unit, unit_scale=True,
+                                  file=self.stream, leave=True)
+
+    def update(self, amount: int) -> None:
+        if not self.enabled:
+            return
+        self.done += amount
+        if self._tqdm is not None:
+            self._tqdm.update(amount)
+            return
+        now = time.monotonic()
+        if now - self._shown >= 0.1 or (self.total and self.done >= self.total):
+            self._shown = now
+            self._draw()
+
+    def _draw(self) -> None:
+        width = 30
+        if self.total:
+            share = min(1.0, self.done / self.total)
+            filled = int(width * share)
+            bar = f'[{"#" * filled}{"." * (width - filled)}] {share:4.0%}'
+        else:
+            bar = f'{self.done:,}'
+        self.stream.write(f'\r{self.desc} {bar}'.lstrip())
+        self.stream.flush()
+
+    def write(self, text: str) -> None:
+        """Print a line above the bar (or just print it when there is no bar)."""
+        if self._tqdm is not None:
+            self._tqdm.write(text, file=self.stream)
+            return
+        if self.enabled:
+            self.stream.write('\r\x1b[K')
+        self.stream.write(text + '\n')
+        if self.enabled:
+            self._draw()
+        self.stream.flush()
+
+    def close(self) -> None:
+        if not self.enabled:
+            return
+        if self._tqdm is not None:
+            self._tqdm.close()
+            return
+        self._draw()
+        self.stream.write('\n')
+        self.stream.flush()
+        self.enabled = False
+
+    def __enter__(self) -> Progress:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+
+def _counted_lines(binary: IO[bytes], progress: Progress) -> Iterator[str]:
+    """The decoded lines of a binary file, advancing ``progress`` by their bytes."""
+    for raw in binary:
+        progress.update(len(raw))
+        try:
+            yield raw.decode('utf-8')
+        except UnicodeDecodeError:
+            yield raw.decode('utf-8', 'replace')  # the bad line is reported by its value
+
+
+# -- values -----------------------------------------------------------------------------
+
+def parse_time(text: str, precision: str = 'ns') -> tuple[int, bool]:
+    """``(epoch ns, naive)`` from ISO-8601 text or an epoch integer in ``precision``."""
+    text = text.strip()
+    if _INTEGER.fullmatch(text):
+        ns = int(text) * PRECISION_NS[precision]
+        naive = False
+    else:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter('always', NaiveDatetimeWarning)
+            try:
+                ns = parse_iso(text)
+            except (ValueError, OverflowError):
+                raise ValueError(f'{text!r} is not a time (ISO-8601 or epoch '
+                                 f'{precision})') from None
+        naive = any(issubclass(w.category, NaiveDatetimeWarning) for w in caught)
+    if not MIN_NS <= ns <= MAX_NS:
+        raise ValueError(f'{text!r} is outside the times InfluxDB stores (1677 to 2262)')
+    return ns, naive
+
+
+def _float(text: str) -> float:
+    if not _NUMBER.fullmatch(text.strip()):
+        raise ValueError(f'{text!r} is not a number')
+    number = float(text)
+    if not math.isfinite(number):
+        raise ValueError(f'{text!r} is too large a number')
+    return number
+
+
+def _integer(text: str) -> int:
+    if not _INTEGER.fullmatch(text.strip()):
+        raise ValueError(f'{text!r} is not an integer')
+    number = int(text)
+    if not INT64_MIN <= number <= INT64_MAX:
+        raise ValueError(f'{text!r} is outside the 64-bit integer range')
+    return number
+
+
+def _boolean(text: str) -> bool:
+    found = _BOOLEANS.get(text.strip().lower())
+    if found is None:
+        raise ValueError(f'{text!r} is not true or false')
+    return found
+
+
+def infer_value(text: str) -> float | bool | str:
+    """A CSV cell without a declared type: a number is a float, true/false a boolean,
+    anything else a string."""
+    stripped = text.strip()
+    if _NUMBER.fullmatch(stripped):
+        return _float(stripped)
+    lowered = stripped.lower()
+    if lowered in ('true', 'false'):
+        return lowered == 'true'
+    return text
+
+
+# Parsers by kind of column: the server's field types, a tag, an untyped field.
+_PARSERS: dict[str, Callable[[str], Any]] = {
+    'float': _float, 'integer': _integer, 'boolean': _boolean, 'string': str,
+    'tag': str, 'untyped': infer_value}
+
+
+def _kind(field_: f.Field) -> str:
+    if field_.is_tag:
+        return 'tag'
+    for kind, cls in (('integer', f.IntegerField), ('boolean', f.BooleanField),
+                      ('string', f.StringField), ('float', f.FloatField)):
+        if isinstance(field_, cls):
+            return kind
+    return 'untyped'
+
+
+# -- line protocol ----------------------------------------------------------------------
+
+@dataclass
+class Line:
+    """One parsed line of line protocol."""
+
+    measurement: str
+    tags: dict[str, str]
+    fields: dict[str, Any]
+    time: int | None
+
+
+def _scan(text: str, i: int, stops: str) -> tuple[str, int]:
+    """Read a name up to an unescaped character of ``stops``; unescape ``\\,``, ``\\=``
+    and ``\\ `` (other backslashes stay, as InfluxDB 1.x reads them)."""
+    out = []
+    n = len(text)
+    while i < n:
+        char = text[i]
+        if char == '\\' and i + 1 < n and text[i + 1] in ', =':
+            out.append(text[i + 1])
+            i += 2
+            continue
+        if char in stops:
+            break
+        out.append(char)
+        i += 1
+    return ''.join(out), i
+
+
+def _scan_string(text: str, i: int) -> tuple[str, int]:
+    """A quoted string field value starting at ``text[i] == '"'``."""
+    out = []
+    i += 1
+    n = len(text)
+    while i < n:
+        char = text[i]
+        if char == '\\' and i + 1 < n and text[i + 1] in '"\\':
+            out.append(text[i + 1])
+            i += 2
+            continue
+        if char == '"':
+            return ''.join(out), i + 1
+        out.append(char)
+        i += 1
+    raise ValueError('a string field value has no closing quote')
+
+
+def _line_value(token: str) -> Any:
+    if token.endswith('i') and _INTEGER.fullmatch(token[:-1]):
+        return _integer(token[:-1])
+    if token in ('t', 'T', 'true', 'True', 'TRUE'):
+        return True
+    if token in ('f', 'F', 'false', 'False', 'FALSE'):
+        return False
+    if _NUMBER.fullmatch(token):
+        return _float(token)
+    raise ValueError(f'{token!r} is no field value (a number, 12i, true/false or "a string")')
+
+
+def parse_line(text: str, precision: str = 'ns') -> Line:
+    """Parse one line of InfluxDB 1.x line protocol; raise ValueError saying what is wrong."""
+    measurement, i = _scan(text, 0, ', ')
+    if not measurement:
+        raise ValueError('the line has no measurement')
+    n = len(text)
+    tags: dict[str, str] = {}
+    while i < n and text[i] == ',':
+        key, i = _scan(text, i + 1, '=, ')
+        if i >= n or text[i] != '=' or not key:
+            raise ValueError(f'a tag needs key=value, near {text[:i + 1][-30:]!r}')
+        value, i = _scan(text, i + 1, ', ')
+        if not value:
+            raise ValueError(f'the tag {key!r} has no value')
+        tags[key] = value
+    if i >= n or text[i] != ' ':
+        raise ValueError('the line has no fields')
+    values: dict[str, Any] = {}
+    while True:
+        key, i = _scan(text, i + 1, '=, ')
+        if i >= n or text[i] != '=' or not key:
+            raise ValueError(f'a field needs key=value, near {text[:i + 1][-30:]!r}')
+        i += 1
+        if i < n and text[i] == '"':
+            values[key], i = _scan_string(text, i)
+        else:
+            start = i
+            while i < n and text[i] not in ', ':
+                i += 1
+            values[key] = _line_value(text[start:i])
+        if i >= n or text[i] != ',':
+            break
+    stamp: int | None = None
+    rest = text[i:].strip()
+    if rest:
+        if not _INTEGER.fullmatch(rest):
+            raise ValueError(f'{rest!r} is not a timestamp (an integer in {precision})')
+        stamp = int(rest) * PRECISION_NS[precision]
+        if not MIN_NS <= stamp <= MAX_NS:
+            raise ValueError(f'the timestamp {rest} is outside the times InfluxDB stores')
+    return Line(measurement, tags, values, stamp)
+
+
+def _format_field(value: Any) -> str:
+    if value is True:
+        return 'true'
+    if value is False:
+        return 'false'
+    if isinstance(value, int):
+        return f'{value}i'
+    if isinstance(value, float):
+        return repr(value)
+    return quote_string_value(str(value))
+
+
+def format_line(measurement: str, tags: Mapping[str, str], values: Mapping[str, Any],
+                ns: int) -> str:
+    """One line of line protocol (``values`` typed as they should be written)."""
+    head = escape_measurement(measurement) + ''.join(
+        f',{escape_key(k)}={escape_key(v)}' for k, v in sorted(tags.items()))
+    body = ','.join(f'{escape_key(k)}={_format_field(v)}' for k, v in values.items())
+    return f'{head} {body} {ns}'
+
+
+# -- writing in batches ----------------------------------------------------------------------
+
+class _Sink:
+    """Collects ``(line number, point)`` and writes them ``batch_size`` at a time."""
+
+    def __init__(self, report: ImportReport, problem: Callable[[int, str], None],
+                 batch_size: int) -> None:
+        self.report = report
+        self.problem = problem
+        self.batch_size = batch_size
+        self.batch: list[tuple[int, Any]] = []
+
+    def add(self, line_no: int, point: Any) -> None:
+        self.batch.append((line_no, point))
+        if len(self.batch) >= self.batch_size:
+            self.flush()
+
+    def flush(self) -> None:
+        batch, self.batch = self.batch, []
+        if batch:
+            self.report.written += self._write(batch)
+
+    def _write(self, batch: list[tuple[int, Any]]) -> int:
+        raise NotImplementedError
+
+
+class _ModelSink(_Sink):
+    def __init__(self, model: type[InfluxMeasurement], using: str | None,
+                 *args: Any) -> None:
+        super().__init__(*args)
+        self.model = model
+        self.using = using
+
+    def _write(self, batch: list[tuple[int, Any]]) -> int:
+        try:
+            return self.model.series.bulk_create([obj for _, obj in batch],
+                                                 batch_size=len(batch), using=self.using)
+        except WriteError as exc:
+            if exc.status is None:
+                raise  # the server is unreachable: stop rather than refuse every line
+            lines = {id(obj): no for no, obj in batch}
+            for obj in exc.unwritten:
+                self.problem(lines[id(obj)], f'the server refused the point: {exc.message}')
+            return len(batch) - len(exc.unwritten)
+
+
+class _LineSink(_Sink):
+    """Writes lines of line protocol; a batch the server refuses is sent again line by
+    line, so exactly the refused lines are reported."""
+
+    def __init__(self, connection: Connection, database: str | None,
+                 retention_policy: str | None, *args: Any) -> None:
+        super().__init__(*args)
+        self.connection = connection
+        self.database = database
+        self.retention_policy = retention_policy
+
+    def _send(self, lines: Sequence[str]) -> None:
+        self.connection.write(('\n'.join(lines) + '\n').encode(), database=self.database,
+                              retention_policy=self.retention_policy, precision='ns')
+
+    def _write(self, batch: list[tuple[int, Any]]) -> int:
+        try:
+            self._send([text for _, text in batch])
+            return len(batch)
+        except ServerError as exc:
+            if exc.status != 400:
+                raise
+            if len(batch) == 1:
+                self.problem(batch[0][0], f'the server refused the line: {exc.message}')
+                return 0
+        written = 0
+        for no, text in batch:
+            try:
+                self._send([text])
+                written += 1
+            except ServerError as exc:
+                if exc.status != 400:
+                    raise
+                self.problem(no, f'the server refused the line: {exc.message}')
+        return written
+
+
+# -- import ---------------------------------------------------------------------------------
+
+def _model_column(model: type[InfluxMeasurement], name: str) -> f.Field | None:
+    meta = model._meta
+    return meta.all_fields.get(name) or meta.by_db_name.get(name)
+
+
+class _Importer:
+    def __init__(self, *, model: type[InfluxMeasurement] | None, measurement: str | None,
+                 tags: Iterable[str], database: str | None, retention_policy: str | None,
+                 using: str | None, precision: str, batch_size: int,
+                 on_problem: Callable[[Problem], object] | None, progress: Progress) -> None:
+        if model is not None and (measurement or database or retention_policy):
+            raise TransferError(f'{model.__name__} writes to its own measurement, database '
+                                'and retention policy: give a model or a measurement, not both')
+        if model is not None and tags:
+            raise TransferError(f'{model.__name__} declares its tags; --tags is for imports '
+                                'without a model')
+        if precision not in PRECISION_NS:
+            raise TransferError(f'precision {precision!r} is not one of '
+                                f'{", ".join(PRECISION_NS)}')
+        if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+            raise TransferError(f'batch_size={batch_size!r} must be a positive integer')
+        self.model = model
+        self.measurement = measurement
+        self.tags = set(tags)
+        self.precision = precision
+        self.on_problem = on_problem
+        self.progress = progress
+        self.report = ImportReport()
+        self.connection = get_connection(using or (model._meta.using if model else 'default'))
+        self.database = database
+        self.kinds: dict[str, str] = {}
+        self.sink: _Sink
+        if model is not None:
+            self.sink = _ModelSink(model, using, self.report, self.problem, batch_size)
+        else:
+            self.sink = _LineSink(self.connection, database, retention_policy, self.report,
+                                  self.problem, batch_size)
+        self._stamp = 0
+
+    def problem(self, line_no: int, message: str) -> None:
+        self.report.refused += 1
+        item = Problem(line_no, message)
+        if len(self.report.problems) < KEPT_PROBLEMS:
+            self.report.problems.append(item)
+        if self.on_problem is not None:
+            self.on_problem(item)
+
+    def now(self) -> int:
+        """A time for a line without one: now, strictly increasing."""
+        self._stamp = max(time.time_ns(), self._stamp + 1)
+        return self._stamp
+
+    def add_model_point(self, line_no: int, values: dict[str, Any], ns: int) -> None:
+        assert self.model is not None
+        try:
+            obj = self.model(time=ns, **values)
+            obj.full_clean()
+        except ValidationError as exc:
+            self.problem(line_no, str(exc))
+            return
+        self.sink.add(line_no, obj)
+
+    def server_field_types(self, measurement: str) -> dict[str, str]:
+        """``{field: type}`` of a measurement already on the server (first type wins)."""
+        statement = f'SHOW FIELD KEYS FROM {quote_ident(measurement)}'
+        out: dict[str, str] = {}
+        for result in self.connection.query(statement, database=self.database, epoch=None):
+            for series in result.get('series') or ():
+                for key, kind in series.get('values') or ():
+                    out.setdefault(key, kind)
+        return out
+
+    # -- CSV -------------------------------------------------------------------------
+
+    def csv(self, lines: Iterable[str]) -> ImportReport:
+        reader = csv.reader(lines)
+        header = next(reader, None)
+        if header is None:
+            return self.report
+        if len(set(header)) != len(header):
+            raise TransferError(f'the CSV header repeats a column: {header!r}')
+        if TIME not in header:
+            raise TransferError(f"the CSV has no 'time' column; its columns: {header!r}")
+        time_index = header.index(TIME)
+        columns = self._csv_columns(header)
+        for row in reader:
+            line_no = reader.line_num
+            if not row or (len(row) == 1 and not row[0].strip()):
+                continue
+            self.report.read += 1
+            self._csv_row(line_no, header, columns, time_index, row)
+        self.sink.flush()
+        return self.report
+
+    def _csv_columns(self, header: list[str]) -> list[tuple[str, str, str] | None]:
+        """Per column: ``(name to write, kind, db name)``, or None for time and unknown
+        columns (a value there is reported)."""
+        columns: list[tuple[str, str, str] | None] = []
+        if self.model is not None:
+            meta = self.model._meta
+            found = {name: _model_column(self.model, name) for name in header if name != TIME}
+            present = {x.name for x in found.values() if x is not None}
+            required = [x.db_name for x in meta.all_fields.values()
+                        if not x.null and not x.has_default() and x.name not in present]
+            if required:
+                raise TransferError(
+                    f'{meta.model_name} requires the column(s) {", ".join(required)}, which '
+                    f'the CSV lacks; its columns: {", ".join(header)}')
+            for name in header:
+                x = found.get(name)
+                columns.append(None if x is None else (x.name, _kind(x), x.db_name))
+            return columns
+        missing = sorted(self.tags - set(header))
+        if missing:
+            raise TransferError(f'tag column(s) {", ".join(missing)} are not in the CSV; its '
+                                f'columns: {", ".join(header)}')
+        assert self.measurement is not None
+        self.kinds = self.server_field_types(self.measurement)
+        for name in header:
+            if name == TIME:
+                columns.append(None)
+            elif name in self.tags:
+                columns.append((name, 'tag', name))
+            else:
+                columns.append((name, self.kinds.get(name, ''), name))
+        return columns
+
+    def _csv_row(self, line_no: int, header: list[str],
+                 columns: list[tuple[str, str, str] | None], time_index: int,
+                 row: list[str]) -> None:
+        if len(row) != len(header):
+            if len(row) < len(header):
+                lacking = ', '.join(map(repr, header[len(row):]))
+                self.problem(line_no, f'{len(row)} values for {len(header)} columns: '
+                                      f'missing column(s) {lacking}')
+            else:
+                self.problem(line_no, f'{len(row)} values for {len(header)} columns')
+            return
+        text = row[time_index]
+        if not text.strip():
+            self.problem(line_no, 'no time')
+            return
+        try:
+            ns, naive = parse_time(text, self.precision)
+        except ValueError as exc:
+            self.problem(line_no, f'time: {exc}')
+            return
+        self.report.naive_times += naive
+        tags: dict[str, str] = {}
+        values: dict[str, Any] = {}
+        for i, column in enumerate(columns):
+            cell = row[i]
+            if i == time_index or cell == '':
+                continue
+            if column is None:
+                assert self.model is not None  # only a model's CSV has unknown columns
+                self.problem(line_no, f'unknown field {header[i]!r} (= {cell!r}); '
+                                      f'{self.model.__name__} has: '
+                                      f'{", ".join(self.model._meta.all_fields)} and time')
+                return
+            name, kind, db_name = column
+            if self.model is None and not kind:
+                kind = self.kinds[db_name] = _inferred_kind(cell)
+                columns[i] = (name, kind, db_name)
+            try:
+                value = _PARSERS[kind](cell)
+            except ValueError as exc:
+                what = 'tag' if kind == 'tag' else f'{kind} field'
+                self.problem(line_no, f'{exc} ({what} {db_name!r})')
+                return
+            if kind == 'tag':
+                tags[name] = value
+            else:
+                values[name] = value
+        if self.model is not None:
+            self.add_model_point(line_no, {**tags, **values}, ns)
+        elif not values:
+            self.problem(line_no, 'no field value (every non-tag column is empty)')
+        else:
+            assert self.measurement is not None
+            self.sink.add(line_no, format_line(self.measurement, tags, values, ns))
+
+    # -- line protocol --------------------------------------------------------------
+
+    def line_protocol(self, lines: Iterable[str]) -> ImportReport:
+        for line_no, text in enumerate(lines, 1):
+            text = text.strip()
+            if not text or text.startswith('#'):
+                continue
+            self.report.read += 1
+            try:
+                parsed = parse_line(text, self.precision)
+            except ValueError as exc:
+                self.problem(line_no, str(exc))
+                continue
+            ns = parsed.time if parsed.time is not None else self.now()
+            if self.model is None:
+                self.sink.add(line_no, format_line(self.measurement or parsed.measurement,
+                                                   parsed.tags, parsed.fields, ns))
+                continue
+            values: dict[str, Any] = {}
+            unknown = []
+            for key, value in (*parsed.tags.items(), *parsed.fields.items()):
+                found = _model_column(self.model, key)
+                if found is None or found.is_tag != (key in parsed.tags):
+                    unknown.append(key)
+                else:
+                    values[found.name] = value
+            if unknown:
+                meta = self.model._meta
+                self.problem(line_no, f'unknown field or tag {", ".join(map(repr, unknown))}; '
+                                      f'{meta.model_name} has tags {", ".join(meta.tags)} and '
+                                      f'fields {", ".join(meta.fields)}')
+                continue
+            self.add_model_point(line_no, values, ns)
+        self.sink.flush()
+        return self.report
+
+
+def _inferred_kind(cell: str) -> str:
+    value = infer_value(cell)
+    if isinstance(value, bool):
+        return 'boolean'
+    return 'float' if isinstance(value, float) else 'string'
+
+
+def import_file(source: str | os.PathLike[str] | IO[bytes], *, format: str | None = None,
+                model: type[InfluxMeasurement] | None = None, measurement: str | None = None,
+                tags: Iterable[str] = (), database: str | None = None,
+                retention_policy: str | None = None, using: str | None = None,
+                precision: str = 'ns', batch_size: int = DEFAULT_BATCH_SIZE,
+                on_problem: Callable[[Problem], object] | None = None,
+                progress: bool | None = None, progress_stream: TextIO | None = None
+                ) -> ImportReport:
+    """Import a CSV or line-protocol file (a path, ``'-'`` for stdin, or a binary file).
+
+    CSV: a header row with a ``time`` column (ISO-8601, or epoch integers in
+    ``precision``); the other columns are a ``model``'s fields and tags (by attribute or
+    column name) or, into a ``measurement``, fields whose type is taken from the server
+    (when the field exists) or from the first value (numbers are floats, true/false
+    booleans, the rest strings), and the ``tags`` named. Line protocol: lines written
+    into ``measurement`` (or each to its own), or checked against ``model``.
+
+    ``format`` is ``'csv'`` or ``'lp'`` (default: from the file name; ``.lp``, ``.line``
+    and ``.txt`` are line protocol). Bad lines go to ``on_problem`` with their numbers;
+    the others are written. A progress bar shows on a terminal (``progress=None``).
+    """
+    if model is None and measurement is None and format not in ('lp', None):
+        raise TransferError('give a model or a measurement to import into')
+    name = source if isinstance(source, (str, os.PathLike)) else getattr(source, 'name', '')
+    kind = format or _format_of(os.fspath(name) if isinstance(name, (str, os.PathLike))
+                                else '')
+    if kind not in ('csv', 'lp'):
+        raise TransferError(f'unknown format {kind!r}: use csv or lp (line protocol)')
+    if kind == 'csv' and model is None and not measurement:
+        raise TransferError('a CSV needs a model or a measurement to import into')
+    close = False
+    binary: IO[bytes]
+    if isinstance(source, (str, os.PathLike)):
+        if os.fspath(source) == '-':
+            binary = sys.stdin.buffer
+        else:
+            try:
+                binary = open(source, 'rb')
+            except OSError as exc:
+                raise TransferError(f'cannot read {os.fspath(source)!r}: {exc.strerror}') \
+                    from None
+            close = True
+    else:
+        binary = source
+    try:
+        total = _size(binary)
+        label = os.path.basename(os.fspath(name)) if name else 'import'
+        with Progress(total, desc=label, enabled=progress, stream=progress_stream) as bar:
+            importer = _Importer(model=model, measurement=measurement, tags=tags,
+                                 database=database, retention_policy=retention_policy,
+                                 using=using, precision=precision, batch_size=batch_size,
+                                 on_problem=on_problem, progress=bar)
+            lines = _counted_lines(binary, bar)
+            if kind == 'csv':
+                return importer.csv(line.lstrip('\ufeff') if i == 0 else line
+                                    for i, line in enumerate(lines))
+            return importer.line_protocol(lines)
+    finally:
+        if close:
+            binary.close()
+
+
+def _format_of(path: str) -> str:
+    ext = os.path.splitext(path)[1].lower()
+    return 'lp' if ext in ('.lp', '.line', '.txt', '.influx') else 'csv'
+
+
+def _size(binary: IO[bytes]) -> int | None:
+    try:
+        return os.fstat(binary.fileno()).st_size or None
+    except (OSError, AttributeError, io.UnsupportedOperation):
+        return None
+
+
+# -- export ---------------------------------------------------------------------------------
+
+def format_time(ns: int) -> str:
+    """``2024-01-01T00:00:00.000000001Z``: RFC 3339, exact to the nanosecond."""
+    seconds, nanos = divmod(ns, 1_000_000_000)
+    moment = _EPOCH + timedelta(seconds=seconds)
+    text = (f'{moment.year:04d}-{moment.month:02d}-{moment.day:02d}T'
+            f'{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d}')
+    if nanos:
+        text += '.' + f'{nanos:09d}'.rstrip('0')
+    return text + 'Z'
+
+
+def format_value(value: Any) -> str:
+    """A CSV cell: floats as ``repr`` (exact), booleans as true/false, None empty."""
+    if value is None:
+        return ''
+    if value is True:
+        return 'true'
+    if value is False:
+        return 'false'
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)
+
+
+@dataclass
+class ExportReport:
+    rows: int
+    columns: list[str]
+    tags: list[str]
+
+    def __str__(self) -> str:
+        text = f'{self.rows:,} row{"s" if self.rows != 1 else ""} exported'
+        if self.tags:
+            text += f' (tags: {",".join(self.tags)} — import with --tags {",".join(self.tags)})'
+        return text
+
+
+def export_csv(out: TextIO, *, measurement: str | None = None, query: str | None = None,
+               params: Mapping[str, Any] | None = None, database: str | None = None,
+               retention_policy: str | None = None, using: str | None = None,
+               epoch: str | None = None, chunk_size: int = 10_000) -> ExportReport:
+    """Write a measurement (time, tags, fields) or an InfluxQL query's answer as CSV.
+
+    Streamed: each chunk of the answer is written as it arrives. Times are RFC 3339 exact
+    to the nanosecond, or epoch integers with ``epoch='ns'`` (or u, ms, s); floats are
+    written so that they read back exactly.
+    """
+    if (measurement is None) == (query is None):
+        raise TransferError('export a measurement or a query (one of them)')
+    if epoch is not None and epoch not in PRECISION_NS:
+        raise TransferError(f'epoch {epoch!r} is not one of {", ".join(PRECISION_NS)}')
+    conn = get_connection(using or 'default')
+    tags: list[str] = []
+    fields_: list[str] = []
+    if measurement is not None:
+        source = (f'{quote_ident(retention_policy)}.' if retention_policy else '') + \
+            quote_ident(measurement)
+        for result in conn.query(f'SHOW TAG KEYS FROM {quote_ident(measurement)}',
+                                 database=database, epoch=None):
+            for series in result.get('series') or ():
+                tags += [key for (key,) in series.get('values') or ()]
+        for result in conn.query(f'SHOW FIELD KEYS FROM {source}', database=database,
+                                 epoch=None):
+            for series in result.get('series') or ():
+                fields_ += sorted({key for key, _ in series.get('values') or ()})
+        if not fields_:
+            raise TransferError(f'measurement {measurement!r} has no data'
+                                + (f' in retention policy {retention_policy!r}'
+                                   if retention_policy else ''))
+        query = f'SELECT * FROM {source}'
+    assert query is not None
+    writer = csv.writer(out, lineterminator='\n')
+    header: list[str] | None = None
+    if measurement is not None:
+        header = [TIME, *tags, *fields_]
+        writer.writerow(header)
+    divisor = PRECISION_NS[epoch] if epoch else 1
+    rows = 0
+    layouts: dict[tuple[tuple[str, ...], tuple[str, ...]], list[tuple[str, Any]]] = {}
+    for chunk in conn.query_chunks(query, params=params, database=database, epoch='ns',
+                                   chunk_size=chunk_size):
+        for series in chunk.get('series') or ():
+            columns = tuple(series.get('columns') or ())
+            series_tags = series.get('tags') or {}
+            key = (columns, tuple(sorted(series_tags)))
+            layout = layouts.get(key)
+            if layout is None:
+                if header is None:
+                    header = ([TIME] if TIME in columns else []) + sorted(series_tags) + \
+                        [c for c in columns if c != TIME]
+                    writer.writerow(header)
+                layout = layouts[key] = _layout(header, columns, series_tags)
+            for values in series.get('values') or ():
+                cells = []
+                for source_kind, where in layout:
+                    if source_kind == 'tag':
+                        cells.append(series_tags.get(where) or '')
+                    elif source_kind == 'time':
+                        ns = values[where]
+                        cells.append(str(ns // divisor) if epoch else format_time(ns))
+                    else:
+                        cells.append(format_value(values[where]))
+                writer.writerow(cells)
+                rows += 1
+    return ExportReport(rows, header or [], tags)
+
+
+def _layout(header: list[str], columns: Sequence[str], tags: Mapping[str, Any]
+            ) -> list[tuple[str, Any]]:
+    """Where each header cell comes from: ``('time'|'value', column index)`` or
+    ``('tag', tag key)``."""
+    layout: list[tuple[str, Any]] = []
+    for name in header:
+        if name in columns:
+            layout.append(('time' if name == TIME else 'value', list(columns).index(name)))
+        else:
+            layout.append(('tag', name))  # a tag of this series, or empty
+    extra = [c for c in columns if c not in header] + [t for t in tags if t not in header]
+    if extra:
+        raise TransferError(f'the answer has series with other columns ({", ".join(extra)}) '
+                            f'than the first ({", ".join(header)}): export one query per shape')
+    return layout
