@@ -206,3 +206,23 @@ def test_sync_creates_the_database(influx_server: Any) -> None:
     finally:
         schema.drop_database(name, using='fresh')
         influxpy.disconnect('fresh')
+
+
+def test_manager_drops_the_measurement_and_series(influx_db: Connection) -> None:
+    class Box(models.InfluxMeasurement):
+        measurement = 'box es'
+        label = fields.InfluxTag(db_name='the label')
+        v = fields.FloatField()
+
+    Box.series.bulk_create([Box(label="a'1", v=1.0, time=1), Box(label='b', v=2.0, time=2)])
+    Box.series.drop_series(label="a'1")
+    assert schema.show_series('box es') == ['box\\ es,the\\ label=b']
+    with pytest.raises(QueryError, match='is a field'):
+        Box.series.drop_series(v='1')
+    with pytest.raises(QueryError, match='needs tags'):
+        Box.series.drop_series()
+    Box.series.drop()
+    assert schema.show_measurements() == []
+    with Box.series.writer(batch_size=10) as w:
+        w.add(Box(label='c', v=3.0, time=3))
+    assert schema.show_series('box es') == ['box\\ es,the\\ label=c']

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     import pandas
 
     from ..models import InfluxMeasurement
+    from ..writer import Writer
 
 # Shapes of the rows a QuerySet yields.
 INSTANCES = 'instances'
@@ -639,6 +640,40 @@ class SeriesManager:
     def raw(self, query: str, params: Mapping[str, Any] | None = None) -> RawQuerySet:
         """Rows of hand-written InfluxQL (``$name`` bind parameters from ``params``)."""
         return RawQuerySet(self.model, query, params)
+
+    def writer(self, **options: Any) -> Writer:
+        """A buffered :class:`~influxpy.writer.Writer` (it takes points of any model).
+
+        >>> with Reading.series.writer(batch_size=5000, flush_interval=1.0) as w:
+        ...     w.add(Reading(sensor='s1', temperature=20.5))
+        """
+        from ..writer import Writer
+        return Writer(**options)
+
+    def drop(self, *, using: str | None = None) -> None:
+        """Drop the whole measurement: every point and series, in every retention policy."""
+        from .. import schema
+        meta = self.model._meta
+        schema.drop_measurement(meta.measurement, meta.database,
+                                using=connection_for(self.model, using).alias)
+
+    def drop_series(self, *, using: str | None = None, **tags: str) -> None:
+        """Drop the series having these tag values (``DROP SERIES … WHERE``)."""
+        from .. import schema
+        meta = self.model._meta
+        if not tags:
+            raise QueryError(f'{meta.model_name}.series.drop_series() needs tags; use drop() '
+                             'to drop the whole measurement')
+        columns = {meta.get_field(name).db_name: value for name, value in tags.items()}
+        for name, value in tags.items():
+            if not meta.get_field(name).is_tag:
+                raise QueryError(f'{meta.model_name}.{name} is a field; series are dropped '
+                                 'by tags')
+            if not isinstance(value, str):
+                raise QueryError(f'{meta.model_name}.{name}: a tag value is a string, not '
+                                 f'{value!r}')
+        schema.drop_series(meta.measurement, meta.database, where=columns,
+                           using=connection_for(self.model, using).alias)
 
     def __iter__(self) -> Iterator[Any]:
         raise TypeError(f'{self.model.__name__}.series is a manager, not a QuerySet: '
