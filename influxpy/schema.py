@@ -371,6 +371,10 @@ class Tier:
     def literal(self) -> str:
         return quote_duration(self.resolution)
 
+    def measurement(self, raw: str) -> str:
+        """The measurement this tier's points go to: ``<raw measurement>_<resolution>``."""
+        return f'{raw}_{self.literal}'
+
     def policy(self) -> RetentionPolicy:
         return RetentionPolicy(str(self.retention_policy), self.keep or None)
 

@@ -39,7 +39,7 @@ class Change:
 
 def tier_measurement(model: type[InfluxMeasurement], tier: schema.Tier) -> str:
     """The measurement a tier's points go to: ``<measurement>_<resolution>``."""
-    return f'{model._meta.measurement}_{tier.literal}'
+    return tier.measurement(model._meta.measurement)
 
 
 def _source(db: str, model: type[InfluxMeasurement]) -> str:

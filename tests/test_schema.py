@@ -226,3 +226,61 @@ def test_manager_drops_the_measurement_and_series(influx_db: Connection) -> None
     with Box.series.writer(batch_size=10) as w:
         w.add(Box(label='c', v=3.0, time=3))
     assert schema.show_series('box es') == ['box\\ es,the\\ label=c']
+
+
+def tier_of(qs: Any) -> str | None:
+    text = str(qs.query)
+    return text.split('tier ', 1)[1].split(' ', 1)[0] if text.startswith('/* influxpy') else None
+
+
+def test_queries_read_the_tier_that_answers_them() -> None:
+    from influxpy.aggregates import Count, Max, Mean, Min, Spread
+    from influxpy.resolutions import Hour, Minute
+    per_host = Server.series.group_by('host')
+    q = per_host.annotate(m=Mean('cpu')).resolution(Minute(1))
+    assert str(q.query) == ('/* influxpy: tier 1m */ SELECT max("mean_cpu") AS "m" '
+                            'FROM "keep_90d"."servers_1m" GROUP BY time(1m), "host"')
+    assert tier_of(q.raw_tier()) is None and 'FROM "raw"."servers"' in str(q.raw_tier().query)
+    assert tier_of(per_host.annotate(m=Mean('cpu')).resolution(Hour(1))) == '1h'
+    assert tier_of(per_host.annotate(m=Mean('cpu')).resolution(Minute(5))) is None
+    five = per_host.annotate(lo=Min('cpu'), hi=Max('cpu'), n=Count('cpu')).resolution('5m')
+    assert str(five.query) == (
+        '/* influxpy: tier 1m */ SELECT min("min_cpu") AS "lo", max("max_cpu") AS "hi", '
+        'sum("count_cpu") AS "n" FROM "keep_90d"."servers_1m" GROUP BY time(5m), "host"')
+    across = Server.series.annotate(n=Count('cpu'), hi=Max('cpu')).resolution('2m')
+    assert tier_of(across) == '1m'
+    assert tier_of(Server.series.annotate(m=Mean('cpu')).resolution('1m')) is None  # not per host
+    assert tier_of(per_host.filter(cpu__gt=1).annotate(m=Mean('cpu')).resolution('1m')) is None
+    assert tier_of(per_host.annotate(s=Spread('cpu')).resolution('1m')) is None  # not kept
+    assert tier_of(per_host.annotate(m=Mean('cpu') * 2).resolution('1m')) is None
+    assert tier_of(per_host.filter(host='a').annotate(m=Mean('cpu')).resolution('1h')
+                   .tz('Europe/Paris')) is None  # 1h buckets cannot follow a +05:30 zone
+    assert tier_of(five.tz('Asia/Kolkata')) == '1m'
+    assert tier_of(per_host.annotate(m=Mean('cpu')).resolution('1m', offset='30s')) is None
+
+
+def test_a_tier_answers_what_the_raw_points_answer(influx_db: Connection) -> None:
+    import time
+
+    from influxpy.aggregates import Count, Max, Mean, Min
+    sync(Server)
+    start = (time.time_ns() - 3 * HOUR) // HOUR * HOUR
+    points = [Server(host=h, cpu=float((i * 7) % 23) / 3 + (0.25 if h == 'b' else 0), mem=i,
+                     time=start + i * 7_000_000_000 + (13 if h == 'b' else 0))
+              for h in ('a', 'b') for i in range(1000)]
+    Server.series.bulk_create(points)
+    sync(Server, backfill=True)
+    window = Server.series.filter(time__gte=start, time__lt=start + 2 * HOUR)
+    queries = [
+        window.group_by('host').annotate(m=Mean('cpu'), lo=Min('cpu')).resolution('1m'),
+        window.group_by('host').annotate(lo=Min('cpu'), hi=Max('cpu'),
+                                         n=Count('cpu')).resolution('10m'),
+        window.annotate(lo=Min('cpu'), hi=Max('cpu'), n=Count('cpu')).resolution('5m'),
+        window.group_by('host').annotate(m=Mean('cpu')).resolution('1h'),
+        window.group_by('*').annotate(n=Count('cpu')).resolution('30m').tz('Asia/Kolkata'),
+    ]
+    for qs in queries:
+        assert tier_of(qs) is not None, str(qs.query)
+        from_tier = [(r.tags, r.points) for r in qs]
+        from_raw = [(r.tags, r.points) for r in qs.raw_tier()]
+        assert from_tier and from_tier == from_raw, str(qs.query)

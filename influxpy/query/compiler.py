@@ -20,6 +20,7 @@ from ..exceptions import QueryError
 from .expressions import OR, SelectInfo
 from .lookups import TAG, TIME, In, WhereNode
 from .quoting import quote_duration, quote_ident, quote_string, quote_value
+from .tiers import route, tier_source
 
 if TYPE_CHECKING:
     from ..models import Options
@@ -158,10 +159,16 @@ def compile_select(query: Query, inline: bool = False) -> tuple[str, dict[str, A
     meta = query.meta
     compiler = Compiler(inline)
     fields = meta.all_fields
-    columns = [quote_ident(fields[name].db_name) for name in names]
-    for alias, resolved in query.annotations.items():
-        columns.append(f'{resolved.sql} AS {quote_ident(alias)}')
-    text = f'SELECT {", ".join(columns)} FROM {from_clause(meta)}'
+    routed = route(query) if meta.tiers else None
+    if routed is not None:
+        tier, columns = routed
+        text = (f'/* influxpy: tier {tier.literal} */ SELECT {", ".join(columns)} '
+                f'FROM {tier_source(query, tier)}')
+    else:
+        columns = [quote_ident(fields[name].db_name) for name in names]
+        for alias, resolved in query.annotations.items():
+            columns.append(f'{resolved.sql} AS {quote_ident(alias)}')
+        text = f'SELECT {", ".join(columns)} FROM {from_clause(meta)}'
     if query.where or query.is_empty:
         text += ' WHERE ' + where_text(query, compiler)
     groups = []

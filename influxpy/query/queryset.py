@@ -359,6 +359,12 @@ class QuerySet:
         clone = self.soffset(offset)
         return clone.slimit(limit) if limit is not None else clone
 
+    def raw_tier(self) -> QuerySet:
+        """Read the raw points even where a downsampled tier could answer."""
+        clone = self._chain()
+        clone.query.raw_only = True
+        return clone
+
     def tz(self, name: str) -> QuerySet:
         """Time zone of time buckets (a day starts at local midnight) and of the returned
         times: ``tz('Europe/Paris')``."""
@@ -603,6 +609,9 @@ class SeriesManager:
 
     def tz(self, name: str) -> QuerySet:
         return self.get_queryset().tz(name)
+
+    def raw_tier(self) -> QuerySet:
+        return self.get_queryset().raw_tier()
 
     def using(self, alias: str) -> QuerySet:
         return self.get_queryset().using(alias)

@@ -24,7 +24,7 @@ class Query:
 
     __slots__ = ('model', 'meta', 'where', 'annotations', 'only', 'interval', 'interval_offset',
                  'group_tags', 'fill', 'descending', 'ordered', 'low', 'high', 'slimit',
-                 'soffset', 'tz', '_compiled')
+                 'soffset', 'tz', 'raw_only', '_compiled')
 
     def __init__(self, model: type[InfluxMeasurement]) -> None:
         self.model = model
@@ -43,6 +43,7 @@ class Query:
         self.slimit: int | None = None
         self.soffset = 0
         self.tz: str | None = None
+        self.raw_only = False                            # never read a downsampled tier
         self._compiled: tuple[str, dict[str, Any]] | None = None
 
     def clone(self) -> Query:
@@ -65,6 +66,7 @@ class Query:
         clone.slimit = self.slimit
         clone.soffset = self.soffset
         clone.tz = self.tz
+        clone.raw_only = self.raw_only
         clone._compiled = None
         return clone
 

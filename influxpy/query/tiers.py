@@ -1,0 +1,84 @@
+"""Reading a downsampled tier instead of the raw points, when it gives the same answer.
+
+A tier (``Meta.tiers``, kept by a continuous query) holds, per series and bucket of its
+resolution, one point with columns ``<function>_<field>``. A query can read it when:
+
+- it asks for functions of single fields (``annotate(x=Mean('cpu'))``) the tier keeps,
+  with ``resolution()`` a multiple of the tier's, and an offset aligned to it;
+- its conditions are on tags and time only (the tier has no raw field values);
+- each function can be rebuilt from the tier's values: with every tag grouped and the
+  same resolution, a bucket holds exactly one tier point, so any function is that
+  point's value; otherwise only ``min``, ``max``, ``sum`` and ``count`` (summed)
+  compose — and ``first``/``last`` when every tag is grouped;
+- with ``tz()``, the tier's buckets are at most 15 minutes (every zone's offset is a
+  multiple of that, so local buckets are unions of tier buckets).
+
+The coarsest such tier wins. ``str(qs.query)`` then starts with ``/* influxpy: tier … */``
+and reads FROM the tier; ``qs.raw_tier()`` reads the raw points always.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .expressions import F, Func
+from .lookups import TAG, TIME
+from .quoting import quote_ident
+
+if TYPE_CHECKING:
+    from ..schema import Tier
+    from .tree import Query
+
+# How buckets of a tier combine into a coarser bucket, or across series.
+COMPOSE = {'min': 'min', 'max': 'max', 'sum': 'sum', 'count': 'sum'}
+COMPOSE_IN_SERIES = {**COMPOSE, 'first': 'first', 'last': 'last'}
+MAX_TZ_RESOLUTION = 15 * 60 * 1_000_000_000
+
+
+def route(query: Query) -> tuple[Tier, list[str]] | None:
+    """The tier to read and the SELECT columns that read it; None for the raw points."""
+    meta = query.meta
+    if (query.raw_only or not meta.tiers or query.interval is None or query.only is not None
+            or not query.annotations):
+        return None
+    for condition in query.where:
+        if any(lookup.column.kind not in (TIME, TAG) for lookup in condition.lookups()):
+            return None
+    calls = []
+    for alias, resolved in query.annotations.items():
+        source = resolved.source
+        if not (isinstance(source, Func) and len(source.args) == 1
+                and isinstance(source.args[0], F)):
+            return None
+        field = meta.get_field(source.args[0].name)
+        if field.is_tag:
+            return None
+        calls.append((alias, source.function, field.db_name))
+    all_tags = query.group_tags == ('*',) or set(query.group_tags) == set(meta.tags)
+    fields = {x.db_name: x for x in meta.fields.values()}
+    for tier in reversed(meta.tiers):  # the coarsest first: fewest points to read
+        res = tier.resolution
+        if query.interval % res or query.interval_offset % res:
+            continue
+        if query.tz is not None and res > MAX_TZ_RESOLUTION:
+            continue
+        kept = {(function, column): alias for function, column, alias in tier.columns(fields)}
+        single = all_tags and query.interval == res
+        compose = COMPOSE_IN_SERIES if all_tags else COMPOSE
+        columns = []
+        for alias, function, column in calls:
+            tier_column = kept.get((function, column))
+            outer = 'max' if single else compose.get(function)
+            if tier_column is None or outer is None:
+                break
+            columns.append(f'{outer}({quote_ident(tier_column)}) AS {quote_ident(alias)}')
+        else:
+            return tier, columns
+    return None
+
+
+def tier_source(query: Query, tier: Tier) -> str:
+    meta = query.meta
+    source = (f'{quote_ident(str(tier.retention_policy))}.'
+              f'{quote_ident(tier.measurement(meta.measurement))}')
+    return f'{quote_ident(meta.database)}.{source}' if meta.database else source
