@@ -14,6 +14,7 @@ read 1,000 lines: 998 points written, 2 refused
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import importlib
 import io
@@ -153,6 +154,20 @@ class Progress:
         if self.enabled:
             self._draw()
         self.stream.flush()
+
+    @contextlib.contextmanager
+    def suspended(self) -> Iterator[None]:
+        """Hide the bar while the caller prints, then draw it again."""
+        if not self.enabled:
+            yield
+        elif self._tqdm is not None:
+            with self._tqdm.external_write_mode(file=self.stream):
+                yield
+        else:
+            self.stream.write('\r\x1b[K')
+            self.stream.flush()
+            yield
+            self._draw()
 
     def close(self) -> None:
         if not self.enabled:
@@ -511,7 +526,8 @@ class _Importer:
         if len(self.report.problems) < KEPT_PROBLEMS:
             self.report.problems.append(item)
         if self.on_problem is not None:
-            self.on_problem(item)
+            with self.progress.suspended():
+                self.on_problem(item)
 
     def now(self) -> int:
         """A time for a line without one: now, strictly increasing."""

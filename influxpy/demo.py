@@ -1,0 +1,454 @@
+"""``python -m influxpy demo``: a guided tour on a real time series.
+
+Starts a throwaway ``influxd`` unless a server is configured, loads Seattle's daily
+weather 2012-2015 (shipped inside the ``vega_datasets`` package, read from disk: no
+network) or, without that package, generated server metrics; declares a model with
+downsampling tiers, syncs it with backfill, and runs a few queries, printing for each
+the Python, the InfluxQL and the answer as a table. It ends with an exported CSV.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import importlib.util
+import inspect
+import math
+import os
+import random
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any, TextIO
+
+from . import fields, models
+from .aggregates import Count, Derivative, Max, Mean, Min, Sum, Top
+from .connection import Connection, connect, disconnect, parse_url
+from .exceptions import ConfigurationError
+from .query.quoting import quote_ident
+from .resolutions import Day, Hour, Week
+from .schema import Tier, list_databases, show_measurements
+from .sync import sync, tier_measurement
+from .transfer import Progress, export_csv
+
+DEMO_DATABASE = 'influxpy_demo'
+WEATHER_FILE = ('_data', 'seattle-weather.csv')
+
+
+# -- the models -------------------------------------------------------------------------
+
+class SeattleWeather(models.InfluxMeasurement):
+    """One day of Seattle's weather; weekly and 4-weekly tiers kept by the server."""
+
+    measurement = 'seattle_weather'
+    city = fields.InfluxTag()
+    temp_max = fields.FloatField()          # °C
+    temp_min = fields.FloatField()          # °C
+    precipitation = fields.FloatField()     # mm
+    wind = fields.FloatField()              # m/s
+    weather = fields.StringField()          # sun, rain, drizzle, snow, fog
+
+    class Meta:
+        tiers = [Tier('1w', ('mean', 'min', 'max')),
+                 Tier('4w', ('mean', 'max'))]
+
+
+class FourWeekWeather(models.InfluxMeasurement):
+    """The 4w tier."""
+
+    measurement = 'seattle_weather_4w'
+    city = fields.InfluxTag()
+    mean_temp_max = fields.FloatField(null=True)
+    max_temp_max = fields.FloatField(null=True)
+
+    class Meta:
+        retention_policy = 'keep_inf'
+
+
+class ServerMetrics(models.InfluxMeasurement):
+    """CPU and load of a few servers every five minutes (generated)."""
+
+    measurement = 'server_metrics'
+    host = fields.InfluxTag()
+    cpu = fields.FloatField()               # percent
+    load = fields.FloatField()
+
+    class Meta:
+        tiers = [Tier('1h', ('mean', 'max')), Tier('1d', ('mean',))]
+
+
+# -- data ---------------------------------------------------------------------------------
+
+def weather_csv_path() -> str | None:
+    """``seattle-weather.csv`` inside the installed ``vega_datasets``, or None."""
+    spec = importlib.util.find_spec('vega_datasets')
+    for location in (spec.submodule_search_locations or []) if spec else []:
+        path = os.path.join(location, *WEATHER_FILE)
+        if os.path.exists(path):
+            return path
+    return None
+
+
+def read_weather(path: str) -> list[SeattleWeather]:
+    """The rows of vega's ``seattle-weather.csv`` (``2012/01/01,0.0,12.8,5.0,4.7,drizzle``)."""
+    points = []
+    with open(path, newline='', encoding='utf-8') as handle:
+        for row in csv.DictReader(handle):
+            day = datetime.strptime(row['date'], '%Y/%m/%d').replace(tzinfo=UTC)
+            points.append(SeattleWeather(
+                time=day, city='Seattle', temp_max=float(row['temp_max']),
+                temp_min=float(row['temp_min']), precipitation=float(row['precipitation']),
+                wind=float(row['wind']), weather=row['weather']))
+    return points
+
+
+def generate_metrics(days: int = 14, seed: int = 7) -> list[ServerMetrics]:
+    """Server metrics with a daily rhythm, noise and a busy afternoon (reproducible)."""
+    rng = random.Random(seed)
+    start = datetime(2024, 3, 4, tzinfo=UTC)
+    points = []
+    for host, base in (('web-1', 35.0), ('web-2', 30.0), ('db-1', 55.0)):
+        load = 1.0
+        for step in range(days * 288):
+            when = start + timedelta(minutes=5 * step)
+            hour = when.hour + when.minute / 60
+            daily = 20 * math.sin((hour - 9) / 24 * 2 * math.pi)
+            spike = 30.0 if host == 'db-1' and when.day == 12 and 14 <= hour < 16 else 0.0
+            cpu = min(100.0, max(0.0, base + daily + spike + rng.gauss(0, 4)))
+            load = max(0.0, 0.8 * load + 0.2 * cpu / 20 + rng.gauss(0, 0.05))
+            points.append(ServerMetrics(time=when, host=host, cpu=round(cpu, 2),
+                                        load=round(load, 3)))
+    return points
+
+
+# -- printing ------------------------------------------------------------------------------
+
+def format_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    """A plain text table; numbers right-aligned with one decimal."""
+    def cell(value: Any) -> str:
+        if value is None:
+            return '-'
+        if isinstance(value, float):
+            return f'{value:,.1f}'
+        if isinstance(value, datetime):
+            return value.strftime('%Y-%m-%d %H:%M') if value.hour or value.minute \
+                else value.strftime('%Y-%m-%d')
+        return str(value)
+
+    text = [[cell(v) for v in row] for row in rows]
+    numeric = [all(isinstance(row[i], (int, float)) or row[i] is None for row in rows)
+               for i in range(len(headers))]
+    widths = [max([len(h)] + [len(row[i]) for row in text]) for i, h in enumerate(headers)]
+
+    def line(values: Sequence[str]) -> str:
+        return '  '.join(v.rjust(w) if numeric[i] else v.ljust(w)
+                         for i, (v, w) in enumerate(zip(values, widths))).rstrip()
+
+    return '\n'.join([line(headers), line(['-' * w for w in widths]),
+                      *(line(row) for row in text)])
+
+
+class Tour:
+    """Numbered steps: a title, the Python, the InfluxQL, the answer."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+        self.number = 0
+
+    def say(self, text: str = '') -> None:
+        self.out.write(text + '\n')
+        self.out.flush()
+
+    def step(self, title: str) -> None:
+        self.number += 1
+        self.say()
+        self.say(f'{self.number}. {title}')
+        self.say('=' * (len(title) + len(str(self.number)) + 2))
+
+    def code(self, python: str, influxql: str | None = None, prompt: str = '>>>') -> None:
+        self.say()
+        for line in python.strip('\n').splitlines():
+            self.say(f'    {prompt} {line}' if not line.startswith(' ') else f'    ... {line}')
+        if influxql:
+            self.say(f'    InfluxQL: {influxql}')
+        self.say()
+
+    def table(self, headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        for line in format_table(headers, rows).splitlines():
+            self.say('    ' + line)
+
+
+# -- the tours ----------------------------------------------------------------------------
+
+def _week_start(day: datetime) -> datetime:
+    """The first start of an InfluxDB week (they count from the epoch, a Thursday) at or
+    after ``day``: whole weeks read the same from the raw points and from a 1w tier."""
+    epoch = datetime(1970, 1, 1, tzinfo=UTC)
+    weeks = -((epoch - day) // timedelta(weeks=1))
+    return epoch + timedelta(weeks=weeks)
+
+
+def _load(tour: Tour, model: type[models.InfluxMeasurement],
+          points: Sequence[models.InfluxMeasurement], progress: bool | None) -> None:
+    started = time.monotonic()
+    batch = max(100, len(points) // 20)
+    with Progress(len(points), desc='    writing', unit='points', enabled=progress) as bar:
+        for start in range(0, len(points), batch):
+            chunk = points[start:start + batch]
+            model.series.bulk_create(chunk)
+            bar.update(len(chunk))
+    tour.say(f'    {len(points):,} points written in {time.monotonic() - started:.2f} s')
+
+
+def _sync(tour: Tour, model: type[models.InfluxMeasurement]) -> None:
+    tour.step('Sync the model: retention policies, continuous queries, backfill')
+    tour.code(f'influxpy.sync({model.__name__}, backfill=True)')
+    for change in sync(model, backfill=True):
+        tour.say(f'    {change.action} {change.target}')
+        tour.say(f'        {change.statement}')
+
+
+def weather_tour(tour: Tour, path: str, output: str, progress: bool | None) -> None:
+    tour.step("Load Seattle's weather, 2012-2015 (vega_datasets' seattle-weather.csv)")
+    tour.say('    The model, declared once:')
+    tour.say()
+    for line in inspect.getsource(SeattleWeather).splitlines():
+        tour.say('    ' + line)
+    tour.say()
+    points = read_weather(path)
+    _load(tour, SeattleWeather, points, progress)
+    _sync(tour, SeattleWeather)
+
+    tour.step('The whole series at a glance')
+    qs = SeattleWeather.series.annotate(days=Count('temp_max'), coldest=Min('temp_min'),
+                                        hottest=Max('temp_max'), rain=Sum('precipitation'))
+    tour.code("SeattleWeather.series.aggregate(days=Count('temp_max'), coldest=Min('temp_min'),"
+              "\n    hottest=Max('temp_max'), rain=Sum('precipitation'))", str(qs.query))
+    summary = SeattleWeather.series.aggregate(
+        days=Count('temp_max'), coldest=Min('temp_min'), hottest=Max('temp_max'),
+        rain=Sum('precipitation'))
+    tour.table(['days', 'coldest °C', 'hottest °C', 'rain mm'],
+               [[summary['days'], summary['coldest'], summary['hottest'], summary['rain']]])
+
+    tour.step('Daily highs, mean per month and year')
+    years = sorted({p.time.year for p in points if p.time is not None})
+    first = SeattleWeather.series.filter(time__gte=datetime(years[0], 1, 1, tzinfo=UTC),
+                                         time__lt=datetime(years[0], 2, 1, tzinfo=UTC))
+    tour.code("SeattleWeather.series.filter(time__gte=month_start, time__lt=next_month)"
+              "\n    .aggregate(high=Mean('temp_max'))",
+              str(first.annotate(high=Mean('temp_max')).query))
+    tour.say('    (one query per month: GROUP BY time() has no calendar months)')
+    tour.say()
+    rows = []
+    for month in range(1, 13):
+        row: list[Any] = [datetime(2000, month, 1).strftime('%b')]
+        for year in years:
+            start = datetime(year, month, 1, tzinfo=UTC)
+            end = datetime(year + month // 12, month % 12 + 1, 1, tzinfo=UTC)
+            row.append(SeattleWeather.series.filter(time__gte=start, time__lt=end)
+                       .aggregate(high=Mean('temp_max'))['high'])
+        rows.append(row)
+    tour.table(['month', *map(str, years)], rows)
+
+    tour.step('The five hottest days')
+    qs = SeattleWeather.series.annotate(high=Top('temp_max', 5))
+    tour.code("SeattleWeather.series.annotate(high=Top('temp_max', 5))", str(qs.query))
+    hottest = sorted(((point['time'], point['high']) for result in qs for point in result),
+                     key=lambda item: -item[1])
+    tour.table(['day', 'high °C'], hottest)
+
+    year = years[-1]
+    tour.step(f'How fast spring warms up: derivative of the weekly mean high, {year}')
+    qs = (SeattleWeather.series
+          .filter(time__gte=_week_start(datetime(year, 2, 1, tzinfo=UTC)),
+                  time__lt=_week_start(datetime(year, 7, 1, tzinfo=UTC)))
+          .annotate(warming=Derivative(Mean('temp_max'), Day(1)), high=Mean('temp_max'))
+          .resolution(Week(1)))
+    tour.code("SeattleWeather.series.filter(time__gte=feb, time__lt=jul)"
+              "\n    .annotate(warming=Derivative(Mean('temp_max'), Day(1)),"
+              " high=Mean('temp_max'))\n    .resolution(Week(1))", str(qs.query))
+    tour.table(['week of', 'mean high °C', '°C per day'],
+               [(p['time'], p['high'], p['warming']) for result in qs for p in result][:12])
+
+    tour.step('Reading a downsampled tier: the query picks it by itself')
+    start = _week_start(datetime(year, 1, 1, tzinfo=UTC))
+    end = start + timedelta(weeks=8)
+    qs = (SeattleWeather.series.filter(time__gte=start, time__lt=end)
+          .annotate(high=Mean('temp_max'), low=Min('temp_min'), rain=Mean('precipitation'))
+          .resolution(Week(1)).group_by('city'))
+    tour.code("SeattleWeather.series.filter(time__gte=jan, time__lt=mar)"
+              "\n    .annotate(high=Mean('temp_max'), low=Min('temp_min'),"
+              " rain=Mean('precipitation'))\n    .resolution(Week(1)).group_by('city')",
+              str(qs.query))
+    weeks = [(p['time'], p['high'], p['low'], p['rain']) for r in qs for p in r]
+    tour.table(['week of', 'mean high °C', 'lowest °C', 'mean rain mm'], weeks)
+    raw = [(p['time'], p['high'], p['low'], p['rain']) for r in qs.raw_tier() for p in r]
+    tour.say()
+    tour.say(f'    The same from the {len(points):,} raw points (qs.raw_tier()): '
+             f'{"identical" if raw == weeks else "DIFFERENT"}.')
+    qs4 = FourWeekWeather.series.annotate(high=Top('mean_temp_max', 3))
+    tour.code("FourWeekWeather.series.annotate(high=Top('mean_temp_max', 3))  # warmest "
+              "4 weeks", str(qs4.query))
+    tour.table(['4 weeks from', 'mean high °C'],
+               sorted(((p['time'], p['high']) for r in qs4 for p in r),
+                      key=lambda item: -item[1]))
+
+    _export(tour, SeattleWeather, SeattleWeather._meta.tiers[0], output)
+
+
+def metrics_tour(tour: Tour, output: str, progress: bool | None) -> None:
+    tour.step('Load two weeks of generated server metrics (install vega_datasets for real '
+              'weather data)')
+    tour.say()
+    for line in inspect.getsource(ServerMetrics).splitlines():
+        tour.say('    ' + line)
+    tour.say()
+    points = generate_metrics()
+    _load(tour, ServerMetrics, points, progress)
+    _sync(tour, ServerMetrics)
+
+    tour.step('Daily mean CPU per host')
+    first, last = points[0].time, points[-1].time
+    assert first is not None and last is not None
+    qs = (ServerMetrics.series.filter(time__gte=first, time__lte=last)
+          .annotate(avg=Mean('cpu')).resolution(Day(1)).group_by('host'))
+    tour.code("ServerMetrics.series.filter(time__gte=first, time__lte=last)"
+              "\n    .annotate(avg=Mean('cpu')).resolution(Day(1)).group_by('host')",
+              str(qs.query))
+    by_host = {r.tags['host']: {p['time']: p['avg'] for p in r} for r in qs}
+    hosts = sorted(by_host)
+    days = sorted({day for values in by_host.values() for day in values})
+    tour.table(['day', *hosts], [[day, *(by_host[h].get(day) for h in hosts)] for day in days])
+
+    tour.step('The five busiest moments')
+    qs = ServerMetrics.series.annotate(busiest=Top('cpu', 'host', 5))
+    tour.code("ServerMetrics.series.annotate(busiest=Top('cpu', 'host', 5))  # one per host",
+              str(qs.query))
+    tour.table(['time', 'host', 'cpu %'],
+               sorted(((p['time'], p.get('host'), p['busiest']) for r in qs for p in r),
+                      key=lambda item: -item[2]))
+
+    tour.step('Rate of change of the hourly mean load of db-1 on its busy day')
+    qs = (ServerMetrics.series.filter(host='db-1', time__gte='2024-03-12T10:00:00Z',
+                                      time__lt='2024-03-12T20:00:00Z')
+          .annotate(avg=Mean('load'), per_hour=Derivative(Mean('load'), Hour(1)))
+          .resolution(Hour(1)))
+    tour.code("ServerMetrics.series.filter(host='db-1', time__gte=…, time__lt=…)"
+              "\n    .annotate(avg=Mean('load'), per_hour=Derivative(Mean('load'), Hour(1)))"
+              "\n    .resolution(Hour(1))", str(qs.query))
+    tour.table(['hour', 'load', 'change per hour'],
+               [(p['time'], p['avg'], p['per_hour']) for r in qs for p in r])
+
+    tour.step('Reading a downsampled tier: the query picks it by itself')
+    qs = (ServerMetrics.series.filter(host='db-1', time__gte='2024-03-12T12:00:00Z',
+                                      time__lt='2024-03-12T18:00:00Z')
+          .annotate(avg=Mean('cpu'), peak=Max('cpu')).resolution(Hour(1)))
+    tour.code("ServerMetrics.series.filter(host='db-1', time__gte=…, time__lt=…)"
+              "\n    .annotate(avg=Mean('cpu'), peak=Max('cpu')).resolution(Hour(1))",
+              str(qs.query))
+    hours = [(p['time'], p['avg'], p['peak']) for r in qs for p in r]
+    tour.table(['hour', 'mean cpu %', 'max cpu %'], hours)
+    raw = [(p['time'], p['avg'], p['peak']) for r in qs.raw_tier() for p in r]
+    tour.say()
+    tour.say(f'    The same from the raw points (qs.raw_tier()): '
+             f'{"identical" if raw == hours else "DIFFERENT"}.')
+    _export(tour, ServerMetrics, ServerMetrics._meta.tiers[0], output)
+
+
+def _export(tour: Tour, model: type[models.InfluxMeasurement], tier: Tier,
+            output: str) -> None:
+    tour.step('Export a tier to CSV (data can always leave)')
+    measurement, rp = tier_measurement(model, tier), str(tier.retention_policy)
+    tour.code(f'python -m influxpy export {measurement} --retention-policy {rp} -o {output}',
+              prompt='$')
+    with open(output, 'w', newline='', encoding='utf-8') as out:
+        report = export_csv(out, measurement=measurement, retention_policy=rp)
+    with open(output, encoding='utf-8') as handle:
+        head = [next(handle, '').rstrip('\n') for _ in range(3)]
+    for line in head:
+        tour.say(f'    {line[:96]}' + ('…' if len(line) > 96 else ''))
+    tour.say('    …')
+    tour.say()
+    tour.say(f'    {report.rows:,} rows written to {output}')
+
+
+# -- running ---------------------------------------------------------------------------------
+
+@contextlib.contextmanager
+def _server(url: str | None, tour: Tour) -> Iterator[str]:
+    """The demo's connection URL (with its database), starting a server when needed."""
+    if url:
+        settings = parse_url(url)
+        database = settings.database or DEMO_DATABASE
+        server = settings.safe_url.rsplit('/', 1)[0] if settings.database else \
+            settings.safe_url
+        tour.say(f'Using the InfluxDB at {server}, database {database!r}')
+        if settings.database:
+            yield url
+        else:
+            base, _, query = url.partition('?')
+            yield f'{base.rstrip("/")}/{DEMO_DATABASE}' + (f'?{query}' if query else '')
+        return
+    from .testing import start_server
+    tour.say('No server configured (--url or INFLUX_DATABASE_URL): starting a throwaway '
+             'influxd...')
+    instance = start_server()
+    try:
+        tour.say(f'InfluxDB running at {instance.http_url} (stopped and removed at the end)')
+        yield f'{instance.url}/{DEMO_DATABASE}'
+    finally:
+        instance.stop()
+
+
+DEMO_MEASUREMENTS = {SeattleWeather._meta.measurement, ServerMetrics._meta.measurement} | {
+    tier_measurement(model, tier) for model in (SeattleWeather, ServerMetrics)
+    for tier in model._meta.tiers}
+
+
+def _fresh_database(conn: Connection) -> None:
+    """Create the demo's database, or empty it if it only holds an earlier demo's data."""
+    database = conn.database or DEMO_DATABASE
+    if database in list_databases(using=conn.alias):
+        found = set(show_measurements(database, using=conn.alias))
+        if found - DEMO_MEASUREMENTS:
+            raise ConfigurationError(
+                f'database {database!r} holds other data ({", ".join(sorted(found)[:5])}…); '
+                'the demo will not touch it: point --url at a new database')
+        conn.query(f'DROP DATABASE {quote_ident(database)}', epoch=None)
+    conn.query(f'CREATE DATABASE {quote_ident(database)}', epoch=None)
+
+
+def run_demo(url: str | None = None, *, output: str | None = None, dataset: str = 'auto',
+             weather_csv: str | None = None, out: TextIO | None = None,
+             progress: bool | None = None) -> int:
+    """Run the tour; return 0. ``weather_csv`` replaces vega's file (same columns)."""
+    stream = out if out is not None else sys.stdout
+    reconfigure: Callable[..., Any] | None = getattr(stream, 'reconfigure', None)
+    if reconfigure is not None:
+        reconfigure(errors='replace')  # a terminal without UTF-8 gets '?' for '°'
+    tour = Tour(stream)
+    started = time.monotonic()
+    path = weather_csv or (weather_csv_path() if dataset in ('auto', 'weather') else None)
+    if dataset == 'weather' and path is None:
+        raise ConfigurationError("the weather dataset needs the vega_datasets package: "
+                                 "pip install vega_datasets (or use --dataset metrics)")
+    if output is None:
+        output = os.path.join(tempfile.mkdtemp(prefix='influxpy-demo-'),
+                              'weekly.csv' if path else 'hourly.csv')
+    tour.say('influxpy demo: a Django-style ORM for InfluxDB 1.x, on a real time series')
+    tour.say()
+    with _server(url, tour) as connection_url:
+        conn = connect(connection_url)
+        try:
+            _fresh_database(conn)
+            if path:
+                weather_tour(tour, path, output, progress)
+            else:
+                metrics_tour(tour, output, progress)
+        finally:
+            disconnect()
+    tour.say()
+    tour.say(f'Done in {time.monotonic() - started:.1f} s. Next: python -m influxpy --help')
+    return 0
