@@ -30,6 +30,10 @@ setup(
             'numpy>=1.26',
             'types-requests',
             'types-python-dateutil',
+            'Django>=4.2',
+            'djangorestframework>=3.14',
+            'pytest-django>=4.8',
+            'psycopg[binary]>=3.1',
         ],
     },
     entry_points={

@@ -1,0 +1,1 @@
+"""Integrations of influxpy with other frameworks (each needs its own extra)."""

@@ -1,0 +1,22 @@
+"""The app's configuration: registers checks and signal receivers, and does no I/O."""
+
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class InfluxpyConfig(AppConfig):
+    name = 'influxpy.contrib.django'
+    label = 'influxpy'
+    verbose_name = 'influxpy'
+    default_auto_field = 'django.db.models.BigAutoField'
+
+    def ready(self) -> None:
+        from django.core.signals import request_finished, setting_changed
+
+        from . import checks  # noqa: F401 - registers the system checks
+        from .handlers import close_after_request, reset_on_setting_changed
+
+        setting_changed.connect(reset_on_setting_changed,
+                                dispatch_uid='influxpy.reset_on_setting_changed')
+        request_finished.connect(close_after_request, dispatch_uid='influxpy.close_after_request')

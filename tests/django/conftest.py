@@ -1,0 +1,75 @@
+"""Django for the tests of this directory only: settings from ``tests.django.settings``.
+
+Django is configured when this directory is collected, so pytest-django's fixtures
+work here while the rest of the suite never sees Django. The ``pg`` database alias
+points at a throwaway PostgreSQL cluster, started only when a collected test needs it.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import django
+import pytest
+from django.conf import settings
+
+if not settings.configured:
+    os.environ['DJANGO_SETTINGS_MODULE'] = 'tests.django.settings'
+django.setup()
+
+from .postgres import INSTALL_HINT, PostgresCluster, settings_from_url  # noqa: E402
+
+
+def _uses_postgres(items: list[pytest.Item]) -> bool:
+    for item in items:
+        marker = item.get_closest_marker('django_db')
+        if marker and 'pg' in (marker.kwargs.get('databases') or ()):
+            return True
+    return False
+
+
+@pytest.fixture(scope='session')
+def django_db_modify_db_settings(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Point the ``pg`` alias at a PostgreSQL server before the test databases exist."""
+    cluster = None
+    if _uses_postgres(request.session.items):
+        url = os.environ.get('DATABASE_URL')
+        cluster = PostgresCluster()
+        if cluster.available and not url:
+            cluster.start()
+            found = cluster.settings()
+        elif url:
+            cluster = None
+            found = settings_from_url(url)
+        else:
+            pytest.fail(f'the PostgreSQL tests need a server: {INSTALL_HINT}')
+        settings.DATABASES['pg'].update(found)  # the same dict Django's connections read
+    try:
+        yield
+    finally:
+        if cluster is not None:
+            from django.db import connections
+            connections['pg'].close()
+            cluster.stop()
+
+
+@pytest.fixture
+def influx_settings(influx_server: Any) -> Iterator[str]:
+    """A fresh InfluxDB database as ``INFLUXPY['default']``; its name."""
+    from django.test import override_settings
+
+    from influxpy import schema
+
+    name = f'test_{uuid.uuid4().hex[:12]}'
+    with override_settings(INFLUXPY={'default': {'URL': f'{influx_server.url}/{name}',
+                                                 'OPTIONS': {'retries': 0}}}):
+        from influxpy.contrib.django.handlers import connections
+        connections['default']
+        schema.create_database(name)
+        try:
+            yield name
+        finally:
+            schema.drop_database(name)
