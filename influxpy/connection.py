@@ -387,7 +387,8 @@ class Connection:
         response = self.request('POST', 'query', data=form, stream=True, statement=statement,
                                 headers={'Accept': 'application/x-msgpack'})
         try:
-            unpacker = msgpack.Unpacker(raw=False)
+            # Rows as tuples: smaller, and not tracked by the garbage collector.
+            unpacker = msgpack.Unpacker(raw=False, use_list=False)
             for block in response.iter_content(chunk_size=65536):
                 unpacker.feed(block)
                 for body in unpacker:

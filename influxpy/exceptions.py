@@ -68,5 +68,9 @@ class WriteError(ServerError):
         self.unwritten = list(unwritten)
 
 
+class PandasMissingError(InfluxPyError, ImportError):
+    """pandas is needed (``pip install 'influxpy[pandas]'``) and is not installed."""
+
+
 class NaiveDatetimeWarning(RuntimeWarning):
     """A naive datetime was read as UTC (set strict mode to make this an error)."""

@@ -14,6 +14,7 @@ plain function call each.
 
 from __future__ import annotations
 
+import keyword
 import re
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -145,6 +146,10 @@ class MeasurementBase(type):
         for key, field in declared.items():
             if key in RESERVED_ATTRIBUTES:
                 raise ValidationError(f'{name}: a field cannot be called {key!r}', model=name)
+            if not key.isidentifier() or keyword.iskeyword(key) or key.startswith('__'):
+                raise ValidationError(f'{name}: {key!r} is no attribute name; name the '
+                                      "attribute otherwise and give the column as db_name='…'",
+                                      model=name)
             field.bind(name, key)
             check_name(name, 'tag key' if field.is_tag else 'field key', field.db_name)
         model: Any = cls
@@ -171,27 +176,32 @@ def _copy_field(field: f.Field) -> f.Field:
 
 
 def _make_init(model: type, declared: Mapping[str, f.Field]) -> Callable[..., None]:
-    """``__init__(self, *, time=None, cpu=<default>, name=<default>, **unknown)``."""
-    names = list(declared)
-    namespace: dict[str, Any] = {'NP': f.NOT_PROVIDED, 'to_ns': to_ns, 'MIN': MIN_NS,
-                                 'MAX': MAX_NS, 'unknown_names': _unknown_names}
+    """``__init__(self, *, time=None, cpu=<default>, name=<default>, **unknown)``.
+
+    The generated code's own names start with ``__``, which no field can (Python mangles
+    such class attributes), so a field may be called ``self``, ``d`` or ``unknown``.
+    """
+    namespace: dict[str, Any] = {'__NP': f.NOT_PROVIDED, '__to_ns': to_ns, '__MIN': MIN_NS,
+                                 '__MAX': MAX_NS, '__unknown_names': _unknown_names}
     args, body = [], []
-    for i, key in enumerate(names):
+    for i, key in enumerate(declared):
         field = declared[key]
-        args.append(f'{key}=NP')
+        args.append(f'{key}=__NP')
+        default = f'__default_{i}'
         if field.has_default() and callable(field.default):
-            namespace[f'default_{i}'] = field.default
-            body.append(f'    d[{key!r}] = default_{i}() if {key} is NP else {key}')
+            namespace[default] = field.default
+            body.append(f'    __d[{key!r}] = {default}() if {key} is __NP else {key}')
         else:
-            namespace[f'default_{i}'] = field.get_default()
-            body.append(f'    d[{key!r}] = default_{i} if {key} is NP else {key}')
+            namespace[default] = field.get_default()
+            body.append(f'    __d[{key!r}] = {default} if {key} is __NP else {key}')
     source = '\n'.join([
-        f'def __init__(self, *, time=None, {", ".join(args)}{", " if args else ""}**unknown):',
-        '    if unknown:',
-        '        unknown_names(self, unknown)',
-        '    d = self.__dict__',
-        '    d["_time_ns"] = time if (type(time) is int and MIN <= time <= MAX) or time is None'
-        ' else to_ns(time, what=type(self).__name__ + ".time")',
+        f'def __init__(__self, *, time=None, {", ".join(args)}{", " if args else ""}'
+        '**__unknown):',
+        '    if __unknown:',
+        '        __unknown_names(__self, __unknown)',
+        '    __d = __self.__dict__',
+        '    __d["_time_ns"] = time if (type(time) is int and __MIN <= time <= __MAX) '
+        'or time is None else __to_ns(time, what=type(__self).__name__ + ".time")',
         *body,
     ])
     exec(source, namespace)  # noqa: S102 - generated from field names checked above
@@ -235,7 +245,8 @@ class InfluxMeasurement(metaclass=MeasurementBase):
     def time(self) -> InfluxTime | None:
         """The point's time as an aware datetime (with ``.nanosecond``), or None."""
         ns = self._time_ns
-        return None if ns is None else InfluxTime.from_ns(ns)
+        # A point read with qs.tz(...) shows its time in that zone.
+        return None if ns is None else InfluxTime.from_ns(ns, self.__dict__.get('_tz'))
 
     @time.setter
     def time(self, value: Any) -> None:

@@ -26,7 +26,7 @@ from sys import intern
 from typing import TYPE_CHECKING, Any
 
 from . import fields as f
-from .exceptions import InfluxPyError, QueryError
+from .exceptions import PandasMissingError, QueryError
 from .timeutil import InfluxTime
 
 if TYPE_CHECKING:
@@ -39,10 +39,6 @@ __all__ = ['InfluxResult', 'PandasMissingError', 'iter_series', 'to_dataframe', 
 
 TIME = 'time'
 SeriesDict = Mapping[str, Any]
-
-
-class PandasMissingError(InfluxPyError, ImportError):
-    """``to_dataframe()`` needs pandas, which is not installed."""
 
 
 class InfluxResult:

@@ -297,3 +297,19 @@ def test_columns_are_known_by_their_db_names() -> None:
     meta = ServerMeasurement._meta
     assert set(meta.by_db_name) == {'cpu', 'name', 'region'}
     assert meta.get_field('cpu') is meta.by_db_name['cpu']
+
+
+def test_fields_may_have_the_names_of_the_generated_code() -> None:
+    attrs = {name: fields.FloatField(null=True)
+             for name in ('self', 'd', 'unknown', 'to_ns', 'NP', 'MIN', 'MAX', 'default_0')}
+    Odd = type('Odd', (models.InfluxMeasurement,), {'__module__': __name__, **attrs})
+    obj = Odd(self=1.0, d=2.0, unknown=3.0, to_ns=4.0, time='2020-01-01T00:00:00Z')
+    assert (obj.self, obj.d, obj.unknown, obj.to_ns, obj.NP) == (1.0, 2.0, 3.0, 4.0, None)
+    assert obj.time_ns == 1577836800000000000
+
+
+@pytest.mark.parametrize('name', ['class', '1st', 'a b', '__x'])
+def test_attribute_names_must_be_identifiers(name: str) -> None:
+    with pytest.raises(ValidationError, match='is no attribute name'):
+        type('Bad', (models.InfluxMeasurement,), {'__module__': __name__,
+                                                  name: fields.FloatField()})

@@ -127,7 +127,9 @@ class QuerySet:
 
     def _fetch_all(self) -> list[Any]:
         if self._result_cache is None:
-            self._result_cache = list(self._rows())
+            # Chunked even here: decoding overlaps the server's work, and memory holds the
+            # rows built, not the whole answer as well.
+            self._result_cache = list(self._rows(DEFAULT_CHUNK_SIZE))
         return self._result_cache
 
     def __iter__(self) -> Iterator[Any]:
@@ -485,8 +487,9 @@ class QuerySet:
         query = self.query
         text, params = query.compile()
         connection = connection_for(self.model, self._using)
-        answers = [] if query.is_empty else connection.query(
-            text, params=params, database=query.meta.database)
+        # Chunked: the frame's columns grow chunk by chunk, the answer is never whole.
+        answers = iter(()) if query.is_empty else connection.query_chunks(
+            text, params=params, database=query.meta.database, chunk_size=DEFAULT_CHUNK_SIZE)
         return results.to_dataframe(self.model, results.iter_series(answers), tz=self._tz)
 
     def delete(self) -> None:
