@@ -1,7 +1,8 @@
 """Django for the tests of this directory only: settings from ``tests.django.settings``.
 
-Django is configured when this directory is collected, so pytest-django's fixtures
-work here while the rest of the suite never sees Django. The ``pg`` database alias
+Django is configured (``settings.configure``, not the environment, which subprocesses
+of other tests would inherit) when this directory is collected, so pytest-django's
+fixtures work here while the rest of the suite never sees Django. The ``pg`` database alias
 points at a throwaway PostgreSQL cluster, started only when a collected test needs it.
 """
 
@@ -16,11 +17,13 @@ import django
 import pytest
 from django.conf import settings
 
-if not settings.configured:
-    os.environ['DJANGO_SETTINGS_MODULE'] = 'tests.django.settings'
-django.setup()
+from . import settings as settings_module
+from .postgres import INSTALL_HINT, PostgresCluster, settings_from_url
 
-from .postgres import INSTALL_HINT, PostgresCluster, settings_from_url  # noqa: E402
+if not settings.configured:
+    settings.configure(**{name: value for name, value in vars(settings_module).items()
+                          if name.isupper()})
+django.setup()
 
 
 def _uses_postgres(items: list[pytest.Item]) -> bool:
