@@ -21,7 +21,9 @@ setup(
         'pandas': ['pandas>=2.0'],
         'django': ['Django>=4.2', 'djangorestframework>=3.14'],
         'docker': ['docker>=6.0'],
+        'demo': ['vega_datasets>=0.9'],
         'dev': [
+            'vega_datasets>=0.9',
             'pytest>=8',
             'hypothesis>=6.100',
             'ruff>=0.5',
