@@ -348,13 +348,9 @@ class Connection:
         response = self.request('GET', 'ping')
         return response.headers.get('X-Influxdb-Version', 'unknown')
 
-    def query(self, statement: str, *, params: Mapping[str, Any] | None = None,
-              database: str | None = None, epoch: str | None = 'ns') -> list[dict[str, Any]]:
-        """Run InfluxQL; return one result dict per statement (``series``, …).
-
-        ``params`` are InfluxDB bind parameters (``$name`` in the statement).
-        A statement the server refuses raises :class:`ServerError` with its message.
-        """
+    def _query_form(self, statement: str, params: Mapping[str, Any] | None,
+                    database: str | None, epoch: str | None) -> dict[str, Any]:
+        """The /query form: the statement, database, time format and bind parameters."""
         form: dict[str, Any] = {'q': statement}
         db = database or self.settings.database
         if db:
@@ -363,6 +359,16 @@ class Connection:
             form['epoch'] = epoch
         if params:
             form['params'] = json.dumps(dict(params))
+        return form
+
+    def query(self, statement: str, *, params: Mapping[str, Any] | None = None,
+              database: str | None = None, epoch: str | None = 'ns') -> list[dict[str, Any]]:
+        """Run InfluxQL; return one result dict per statement (``series``, …).
+
+        ``params`` are InfluxDB bind parameters (``$name`` in the statement).
+        A statement the server refuses raises :class:`ServerError` with its message.
+        """
+        form = self._query_form(statement, params, database, epoch)
         response = self.request('POST', 'query', data=form, statement=statement,
                                 headers={'Accept': 'application/x-msgpack'})
         body = _decode(response)
@@ -376,14 +382,8 @@ class Connection:
                      database: str | None = None, epoch: str | None = 'ns',
                      chunk_size: int = 10000) -> Iterator[dict[str, Any]]:
         """Stream a query's answer: yield each result chunk as the server sends it."""
-        form: dict[str, Any] = {'q': statement, 'chunked': 'true', 'chunk_size': chunk_size}
-        db = database or self.settings.database
-        if db:
-            form['db'] = db
-        if epoch:
-            form['epoch'] = epoch
-        if params:
-            form['params'] = json.dumps(dict(params))
+        form = self._query_form(statement, params, database, epoch)
+        form.update(chunked='true', chunk_size=chunk_size)
         response = self.request('POST', 'query', data=form, stream=True, statement=statement,
                                 headers={'Accept': 'application/x-msgpack'})
         try:

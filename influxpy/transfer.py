@@ -795,7 +795,7 @@ def format_time(ns: int) -> str:
     return text + 'Z'
 
 
-def format_value(value: Any) -> str:
+def csv_cell(value: Any) -> str:
     """A CSV cell: floats as ``repr`` (exact), booleans as true/false, None empty."""
     if value is None:
         return ''
@@ -885,7 +885,7 @@ def export_csv(out: TextIO, *, measurement: str | None = None, query: str | None
                         ns = values[where]
                         cells.append(str(ns // divisor) if epoch else format_time(ns))
                     else:
-                        cells.append(format_value(values[where]))
+                        cells.append(csv_cell(values[where]))
                 writer.writerow(cells)
                 rows += 1
     return ExportReport(rows, header or [], tags)
