@@ -251,3 +251,35 @@ def test_eight_threads_write_and_query_through_one_connection(influx_db: Connect
         thread.join()
     assert errors == []
     assert count(influx_db) == 8 * 3000
+
+
+EXITING = '''
+import sys, influxpy
+from influxpy import fields, models
+from influxpy.writer import Writer
+
+class Tick(models.InfluxMeasurement):
+    measurement = 'ticks'
+    source = fields.InfluxTag()
+    value = fields.FloatField()
+
+class Tock(models.InfluxMeasurement):
+    measurement = 'tocks'
+    value = fields.IntegerField()
+
+influxpy.connect(sys.argv[1])
+w = Writer(batch_size=100_000, flush_interval=3600)  # nothing would be sent before exit
+w.add_many(Tick(source='s', value=float(i), time=i) for i in range(500))
+w.add_many(Tock(value=i, time=i) for i in range(300))
+# no close(): the interpreter's exit flushes
+'''
+
+
+def test_interpreter_exit_flushes_points_of_every_model(influx_db: Connection,
+                                                        tmp_path: Path) -> None:
+    script = tmp_path / 'exiting.py'
+    script.write_text(textwrap.dedent(EXITING))
+    url = f'{influx_db.settings.base_url.replace("http://", "influxdb://")}/{influx_db.database}'
+    subprocess.run([sys.executable, str(script), url], check=True, timeout=60)
+    assert count(influx_db, 'ticks') == 500
+    assert count(influx_db, 'tocks') == 300
