@@ -192,6 +192,7 @@ class Writer:
         for model, group in groups.items():
             meta = model._meta
             connection = get_connection(self.using or meta.using)
+            connection.client  # noqa: B018 - built now: at interpreter exit imports fail
             precision = meta.precision or connection.settings.precision
             target = Target(connection.alias, meta.database or connection.database,
                             meta.retention_policy, precision)
