@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -25,19 +24,3 @@ def make_storage(kind: str, request: pytest.FixtureRequest, model: str,
         return ORMStorage(model=model, database='pg', **options)
     request.getfixturevalue('influx_settings')
     return InfluxStorage(model=model, **options)
-
-
-@pytest.fixture(params=BACKENDS)
-def storage(request: pytest.FixtureRequest) -> Iterator[ReadingStorage]:
-    """A storage of ``testapp.Weather`` readings, empty, on each backend."""
-    backend = make_storage(request.param, request, 'testapp.Weather')
-    yield backend
-    backend.close()
-
-
-@pytest.fixture(params=BACKENDS)
-def value_storage(request: pytest.FixtureRequest) -> Iterator[ReadingStorage]:
-    """A storage of the default ``influxpy.Reading`` (one required float ``value``)."""
-    backend = make_storage(request.param, request, 'influxpy.Reading')
-    yield backend
-    backend.close()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import django
 import pytest
@@ -24,6 +24,11 @@ if not settings.configured:
     settings.configure(**{name: value for name, value in vars(settings_module).items()
                           if name.isupper()})
 django.setup()
+
+from .backends import BACKENDS, make_storage  # noqa: E402 - needs Django set up
+
+if TYPE_CHECKING:
+    from influxpy.contrib.django.storage import ReadingStorage
 
 
 def _uses_postgres(items: list[pytest.Item]) -> bool:
@@ -76,3 +81,19 @@ def influx_settings(influx_server: Any) -> Iterator[str]:
             yield name
         finally:
             schema.drop_database(name)
+
+
+@pytest.fixture(params=BACKENDS)
+def storage(request: pytest.FixtureRequest) -> Iterator[ReadingStorage]:
+    """A storage of ``testapp.Weather`` readings, empty, on each backend."""
+    backend = make_storage(request.param, request, 'testapp.Weather')
+    yield backend
+    backend.close()
+
+
+@pytest.fixture(params=BACKENDS)
+def value_storage(request: pytest.FixtureRequest) -> Iterator[ReadingStorage]:
+    """A storage of the default ``influxpy.Reading`` (one required float ``value``)."""
+    backend = make_storage(request.param, request, 'influxpy.Reading')
+    yield backend
+    backend.close()

@@ -47,8 +47,9 @@ class BucketStart(Func):
 
     def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
         sql, params = compiler.compile(self.source_expressions[0])
-        # Django keeps SQLite datetimes as 'YYYY-MM-DD HH:MM:SS[.ffffff]' text in UTC.
-        epoch = (f"(CAST(strftime('%%s', {sql}) AS INTEGER) * 1000000 "
+        # Django keeps SQLite datetimes as 'YYYY-MM-DD HH:MM:SS[.ffffff]' text in UTC;
+        # SQLite's date functions round to milliseconds, so the fraction is read apart.
+        epoch = (f"(CAST(strftime('%%s', substr({sql}, 1, 19)) AS INTEGER) * 1000000 "
                  f'+ CAST(substr({sql}, 21, 6) AS INTEGER))')
         return self._bucket(epoch, [*params, *params])
 

@@ -1,0 +1,50 @@
+"""``manage.py influxpy_export MEASUREMENT`` (or ``--query``): CSV, streamed
+(``influxpy.transfer.export_csv``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from .....exceptions import InfluxPyError
+from .....transfer import export_csv
+from ._common import TextOut, connect
+
+
+class Command(BaseCommand):
+    help = 'Export a measurement, or the answer to an InfluxQL query, as CSV.'
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument('measurement', nargs='?', help='the measurement to export')
+        parser.add_argument('--query', help='an InfluxQL query to export instead')
+        parser.add_argument('-o', '--output', help='the CSV file (default: standard output)')
+        parser.add_argument('--epoch', choices=['ns', 'u', 'ms', 's'],
+                            help='epoch integers instead of RFC 3339 times')
+        parser.add_argument('--database', help="the database (default: the connection's)")
+        parser.add_argument('--retention-policy', help='the retention policy of the measurement')
+        parser.add_argument('--using', default='default', help='the INFLUXPY alias')
+
+    def handle(self, measurement: str | None = None, *, query: str | None = None,
+               output: str | None = None, epoch: str | None = None,
+               database: str | None = None, retention_policy: str | None = None,
+               using: str = 'default', **options: Any) -> None:
+        if (measurement is None) == (query is None):
+            raise CommandError('export a measurement (influxpy_export NAME) or a query '
+                               '(--query "SELECT …")')
+        connect(using)
+        kwargs: dict[str, Any] = dict(measurement=measurement, query=query, database=database,
+                                      retention_policy=retention_policy, epoch=epoch,
+                                      using=using)
+        try:
+            if output in (None, '-'):
+                report = export_csv(TextOut(self.stdout), **kwargs)  # type: ignore[arg-type]
+            else:
+                with open(output, 'w', newline='', encoding='utf-8') as out:
+                    report = export_csv(out, **kwargs)
+        except OSError as exc:
+            raise CommandError(f'cannot write {output!r}: {exc.strerror}') from None
+        except InfluxPyError as exc:
+            raise CommandError(str(exc)) from None
+        where = f' to {output}' if output not in (None, '-') else ''
+        self.stderr.write(f'{report}{where}')
