@@ -75,12 +75,13 @@ def influx_settings(influx_server: Any) -> Iterator[str]:
     with override_settings(INFLUXPY={'default': {'URL': f'{influx_server.url}/{name}',
                                                  'OPTIONS': {'retries': 0}}}):
         from influxpy.contrib.django.handlers import connections
-        connections['default']
-        schema.create_database(name)
+
+        # Through the handler: a setting changed inside the test resets the connection.
+        schema.create_database(name, using=connections['default'].alias)
         try:
             yield name
         finally:
-            schema.drop_database(name)
+            schema.drop_database(name, using=connections['default'].alias)
 
 
 @pytest.fixture(params=BACKENDS)

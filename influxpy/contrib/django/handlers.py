@@ -19,7 +19,8 @@ if TYPE_CHECKING:
     from ...connection import Connection
     from .storage.base import ReadingStorage
 
-RESET_SETTINGS = frozenset({'INFLUXPY', 'INFLUXPY_STORAGE', 'USE_TZ', 'TIME_ZONE'})
+STORAGE_SETTINGS = frozenset({'INFLUXPY', 'INFLUXPY_STORAGE', 'USE_TZ', 'TIME_ZONE',
+                              'DATABASES', 'INSTALLED_APPS'})
 
 
 class ConnectionHandler:
@@ -121,8 +122,9 @@ def get_storage() -> ReadingStorage:
 
 
 def reset_on_setting_changed(*, setting: str, **kwargs: Any) -> None:
-    if setting in RESET_SETTINGS:
+    if setting in STORAGE_SETTINGS:
         storages.reset()
+    if setting == 'INFLUXPY':
         connections.reset()
 
 

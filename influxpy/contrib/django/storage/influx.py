@@ -22,7 +22,8 @@ from typing import Any
 
 from .... import results, schema
 from ....aggregates import Count, Max, Mean, Min, Spread, Sum
-from ....connection import Connection
+from ....connection import Connection, get_connection
+from ....exceptions import ConfigurationError
 from ....query.queryset import QuerySet
 from ....schema import RetentionPolicy, Tier
 from ..handlers import connections
@@ -220,7 +221,11 @@ class InfluxStorage(ReadingStorage):
         return f'InfluxDB {version}, database {database!r}'
 
     def close(self) -> None:
-        self.connection.close()
+        try:
+            connection = get_connection(self.using)
+        except ConfigurationError:
+            return  # never configured: nothing to close
+        connection.close()
 
 
 def _aliases(names: Iterable[str], taken: Mapping[str, Any]) -> dict[str, str]:

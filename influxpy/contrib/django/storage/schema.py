@@ -29,6 +29,8 @@ DEVICE = 'device'
 TIME = 'time'
 INTEGER_TYPES = ('SmallIntegerField', 'IntegerField', 'BigIntegerField',
                  'PositiveSmallIntegerField', 'PositiveIntegerField', 'PositiveBigIntegerField')
+TIER_HINT = ('tiers go from fine to coarse, keep at least one interval, and the raw points '
+             'must be kept for at least one interval of the coarsest tier')
 MODEL_HINT = 'inherit influxpy.contrib.django.models.AbstractReading and add numeric columns'
 
 
@@ -154,7 +156,7 @@ def tiers_from_option(value: Any) -> list[Tier] | None:
                 tiers.append(Tier(*item))
         except (TypeError, InfluxPyError) as exc:
             raise StorageConfigurationError(f'the tier {item!r} cannot work: {exc}',
-                                            check_id=BAD_TIER) from None
+                                            check_id=BAD_TIER, hint=TIER_HINT) from None
     return tiers
 
 
@@ -180,7 +182,8 @@ def measurement_for(schema: ReadingSchema, *, measurement: str | None = None,
         type(name, (influx_models.InfluxMeasurement,), {**attrs, 'Meta': type('Meta', (), meta)})
     except InfluxPyError as exc:
         raise StorageConfigurationError(f'the reading model {schema.label} cannot be stored in '
-                                        f'InfluxDB: {exc}', check_id=BAD_MODEL) from None
+                                        f'InfluxDB: {exc}', check_id=BAD_MODEL,
+                                        hint='give another measurement= option') from None
     if retention_policy is not None:
         meta['retention_policy'] = retention_policy
     if tiers:
@@ -190,4 +193,4 @@ def measurement_for(schema: ReadingSchema, *, measurement: str | None = None,
                                                                 'Meta': type('Meta', (), meta)})
     except InfluxPyError as exc:
         raise StorageConfigurationError(f'the retention or tiers of {schema.label} cannot work: '
-                                        f'{exc}', check_id=BAD_TIER) from None
+                                        f'{exc}', check_id=BAD_TIER, hint=TIER_HINT) from None
