@@ -21,11 +21,11 @@ class Command(BaseCommand):
         parser.add_argument('--database', help="the database (default: the connection's)")
         parser.add_argument('--using', default='default', help='the INFLUXPY alias')
 
-    def handle(self, *measurements: str, database: str | None = None, using: str = 'default',
-               **options: Any) -> None:
+    def handle(self, *args: Any, measurements: list[str] | None = None,
+               database: str | None = None, using: str = 'default', **options: Any) -> None:
         connect(using)
         try:
-            source = inspect_database(database, measurements, using=using)
+            source = inspect_database(database, measurements or (), using=using)
         except InfluxPyError as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(source, ending='')

@@ -30,8 +30,9 @@ class Command(BaseCommand):
         parser.add_argument('--using', default=None,
                             help="the INFLUXPY alias (default: each model's own)")
 
-    def handle(self, *app_labels: str, dry_run: bool = False, backfill: bool = False,
-               using: str | None = None, **options: Any) -> None:
+    def handle(self, *args: Any, app_labels: list[str] | None = None, dry_run: bool = False,
+               backfill: bool = False, using: str | None = None, **options: Any) -> None:
+        app_labels = list(app_labels or ())
         try:
             models, problems = discover_measurements(app_labels or None)
         except LookupError as exc:
