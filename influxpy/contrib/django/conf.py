@@ -101,25 +101,28 @@ def connection_configs() -> tuple[dict[str, ConnectionConfig], list[Problem]]:
                                                          'aliases are non-empty strings'))
             continue
         if not isinstance(entry, Mapping):
-            problems.append(_problem(alias, BAD_SETTING, f'{where} must be a dict such as '
-                                                 "{'URL': 'influxdb://host:8086/db'}, not "
-                                                 f'{type(entry).__name__}'))
+            problems.append(_problem(alias, BAD_SETTING,
+                                     f'{where} must be a dict such as '
+                                     "{'URL': 'influxdb://host:8086/db'}, not "
+                                     f'{type(entry).__name__}'))
             continue
         unknown = [key for key in entry if key not in CONNECTION_KEYS]
         if unknown:
-            problems.append(_problem(alias, UNKNOWN_OPTION, f'{where} has unknown key(s) '
-                                                    f'{", ".join(map(repr, unknown))}',
-                                    f'valid keys: {", ".join(CONNECTION_KEYS)}'))
+            problems.append(_problem(alias, UNKNOWN_OPTION,
+                                     f'{where} has unknown key(s) '
+                                     f'{", ".join(map(repr, unknown))}',
+                                     f'valid keys: {", ".join(CONNECTION_KEYS)}'))
             continue
         url = entry.get('URL')
         if not isinstance(url, str) or not url.strip():
             problems.append(_problem(alias, BAD_SETTING, f"{where}['URL'] is missing or empty",
-                                    'give a URL such as influxdb://user:password@host:8086/db'))
+                                     'give a URL such as influxdb://user:password@host:8086/db'))
             continue
         options = entry.get('OPTIONS', {})
         if not isinstance(options, Mapping):
-            problems.append(_problem(alias, BAD_SETTING, f"{where}['OPTIONS'] must be a dict, not "
-                                                 f'{type(options).__name__}'))
+            problems.append(_problem(alias, BAD_SETTING,
+                                     f"{where}['OPTIONS'] must be a dict, not "
+                                     f'{type(options).__name__}'))
             continue
         unknown = [key for key in options if key not in OPTIONS]
         if unknown:
