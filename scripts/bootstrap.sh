@@ -24,6 +24,9 @@ bootstrap() {
         "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e ".[$extras]"
         echo "$wanted" > "$stamp"
     fi
+    if [ "$extras" = dev ]; then
+        ensure_postgresql || return 1
+    fi
     if [ -n "${INFLUX_DATABASE_URL:-}" ] || command -v influxd >/dev/null 2>&1; then
         return 0
     fi
@@ -42,4 +45,21 @@ No InfluxDB server available. Do one of:
 MSG
         return 1
     fi
+}
+
+# The Django tests also run on a throwaway PostgreSQL cluster (or on $DATABASE_URL).
+ensure_postgresql() {
+    if [ -n "${DATABASE_URL:-}" ] || command -v initdb >/dev/null 2>&1 \
+            || compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; then
+        return 0
+    fi
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        echo "==> initdb is missing: installing Debian's postgresql package"
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+        return 0
+    fi
+    echo "The Django tests need PostgreSQL: sudo apt-get install postgresql," \
+         "or set DATABASE_URL=postgres://user:pass@host/db" >&2
+    return 1
 }

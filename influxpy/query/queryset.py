@@ -234,11 +234,13 @@ class QuerySet:
         return clone
 
     def only(self, *names: str) -> QuerySet:
-        """Select only these fields and tags (by attribute or column name)."""
+        """Select only these fields (by attribute or column name), and always the tags:
+        like Django's primary key, they say which series a point belongs to, so an
+        instance read back can be saved as the same point."""
         clone = self._chain()
         meta = clone.query.meta
-        clone.query.only = tuple(meta.get_field(name).name for name in names
-                                 if name != 'time') or None
+        chosen = tuple(meta.get_field(name).name for name in names if name != 'time')
+        clone.query.only = tuple(dict.fromkeys((*chosen, *meta.tags))) if chosen else None
         return clone
 
     def values(self, *names: str) -> QuerySet:

@@ -65,8 +65,8 @@ def test_from_quotes_database_retention_policy_and_measurement() -> None:
 
 
 def test_only_and_values_select_their_columns() -> None:
-    assert text(R.only('value', 'host')) == f'SELECT "value", "host"{FROM}'
-    assert text(R.only('spaced')) == f'SELECT "db name"{FROM}'
+    assert text(R.only('value', 'host')) == f'SELECT "value", "host", "region"{FROM}'
+    assert text(R.only('spaced')) == f'SELECT "db name", "host", "region"{FROM}'
     assert text(R.values('time', 'value')) == f'SELECT "value"{FROM}'
     assert text(R.values_list('note', flat=True)) == f'SELECT "note"{FROM}'
     with pytest.raises(QueryError, match='has no field or tag'):
@@ -83,7 +83,7 @@ def test_annotations_are_aliased() -> None:
                         'mean("value") / sum("count") AS "ratio"' + FROM)
     assert text(R.annotate(Mean('value'))) == f'SELECT mean("value") AS "value__mean"{FROM}'
     assert text(R.only('value').annotate(r=F('value') / F('count'))) == \
-        f'SELECT "value", "value" / "count" AS "r"{FROM}'
+        f'SELECT "value", "host", "region", "value" / "count" AS "r"{FROM}'
     assert text(R.annotate(a=Abs(F('value') - F('count')))) == \
         f'SELECT abs("value" - "count") AS "a"{FROM}'
 
@@ -235,7 +235,7 @@ def test_impossible_queries_fail_before_any_text(build: Any, message: str) -> No
 def test_what_influxql_allows_passes() -> None:
     # One selector with raw fields; top with tags; several aggregates; nested functions.
     assert text(R.only('note').annotate(m=Max('value'))) == \
-        f'SELECT "note", max("value") AS "m"{FROM}'
+        f'SELECT "note", "host", "region", max("value") AS "m"{FROM}'
     assert text(R.annotate(t=Top('value', 'host', 3))[:3]).startswith(
         'SELECT top("value", "host", 3) AS "t"')
     assert text(R.annotate(p=Percentile('value', 95), f=First('note'), c=Count('ok')))

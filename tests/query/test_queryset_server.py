@@ -204,7 +204,7 @@ def test_only_values_values_list_and_iterator(points: list[Reading]) -> None:
     a = R.filter(host='a', level__lt=4)
     only = list(a.only('value'))
     assert [p.value for p in only] == [p.value for p in points if p.host == 'a'][:4]
-    assert only[0].note is None and only[0].host is None
+    assert only[0].note is None and (only[0].host, only[0].region) == ('a', points[0].region)
     dicts = list(a.values('value', 'note'))
     assert dicts[0] == {'time': T0, 'value': points[0].value, 'note': points[0].note}
     assert list(a.values_list('level', flat=True)) == [0.0, 1.0, 2.0, 3.0]
