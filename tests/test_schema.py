@@ -284,3 +284,47 @@ def test_a_tier_answers_what_the_raw_points_answer(influx_db: Connection) -> Non
         from_tier = [(r.tags, r.points) for r in qs]
         from_raw = [(r.tags, r.points) for r in qs.raw_tier()]
         assert from_tier and from_tier == from_raw, str(qs.query)
+
+
+def test_the_continuous_query_keeps_the_tier_filled() -> None:
+    """A server whose continuous queries run every second: the tier fills by itself."""
+    import time
+
+    from influxpy.testing import InfluxServer
+
+    class Pulse(models.InfluxMeasurement):
+        source = fields.InfluxTag()
+        v = fields.FloatField()
+
+        class Meta:
+            using = 'cq'
+            tiers = [Tier('1s', ['count', 'max'], keep='1h')]
+
+    with InfluxServer(env={'INFLUXDB_CONTINUOUS_QUERIES_RUN_INTERVAL': '1s'}) as server:
+        influxpy.connect(f'{server.url}/cq', alias='cq')
+        try:
+            sync(Pulse)
+            deadline = time.monotonic() + 4
+            i = 0
+            while time.monotonic() < deadline:  # points at the present, for ~4 seconds
+                # None in the last 200 ms of a second: no write is in flight when the
+                # continuous query computes that second.
+                if time.time_ns() % 10 ** 9 < 800_000_000:
+                    Pulse.series.create(source='s', v=float(i))
+                    i += 1
+                time.sleep(0.01)
+            rows: list[Any] = []
+            for _ in range(100):  # the CQ computes each second shortly after it ends
+                (result,) = influxpy.get_connection('cq').query(
+                    'SELECT count_v, max_v FROM keep_1h.pulse_1s')
+                rows = result['series'][0]['values'] if result.get('series') else []
+                if len(rows) >= 3:
+                    break
+                time.sleep(0.1)
+            assert len(rows) >= 3
+            for bucket, count, highest in rows[:3]:
+                raw = Pulse.series.filter(time__gte=bucket, time__lt=bucket + 10 ** 9)
+                values = [p.v for p in raw]
+                assert (count, highest) == (len(values), max(values))
+        finally:
+            influxpy.disconnect('cq')
