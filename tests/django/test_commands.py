@@ -104,3 +104,19 @@ def test_commands_report_configuration_problems() -> None:
     with override_settings(INFLUXPY={'default': {'URL': 'mysql://x'}}), \
             pytest.raises(CommandError, match='unknown URL scheme'):
         command('influxpy_inspectdb')
+
+
+def test_the_influx_storage_reads_raw_points_even_with_tiers(influx_db: Any) -> None:
+    """A tier would lack the newest hour; the storage reads the raw points, so the
+    tier's policy need not even exist (nothing synced here)."""
+    from influxpy.contrib.django.storage import InfluxStorage
+    storage = InfluxStorage(model='testapp.Weather', measurement='weather_tiered',
+                            tiers=[{'resolution': '1h', 'functions': ['mean', 'max']}])
+    try:
+        storage.store_readings([{'device': 'a', 'time': T0 + timedelta(minutes=m),
+                                 'temperature': float(m)} for m in range(0, 120, 10)])
+        hourly = storage.downsample('hour', 'max', fields='temperature')
+        assert [(r.time, r.values['temperature']) for r in hourly] == [
+            (T0, 50.0), (T0 + timedelta(hours=1), 110.0)]
+    finally:
+        storage.close()

@@ -92,7 +92,9 @@ class InfluxStorage(ReadingStorage):
 
     def _queryset(self, flt: ReadingFilter, *, bounded: bool = False) -> QuerySet:
         self.connection  # noqa: B018 - configures the alias from settings
-        qs = self.measurement_model.series.all()
+        # Raw points always: a tier lacks the interval its continuous query has not
+        # computed yet, and every backend must give the same answer.
+        qs = self.measurement_model.series.raw_tier()
         if flt.devices is not None:
             qs = qs.filter(**{f'{DEVICE}__in': list(flt.devices)})
         low, high = flt.bounds_ns()
