@@ -20,7 +20,7 @@ import random
 import threading
 import time
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
@@ -143,9 +143,6 @@ class ConnectionSettings:
 
     def __repr__(self) -> str:
         return f'ConnectionSettings({self.safe_url!r})'
-
-    def with_options(self, **options: Any) -> ConnectionSettings:
-        return replace(self, **_check_options(options))
 
 
 def _check_options(options: Mapping[str, Any]) -> dict[str, Any]:

@@ -21,18 +21,15 @@ from typing import Any
 
 from .connection import Connection, get_connection
 from .exceptions import DatabaseNotFound, QueryError, ValidationError
+from .fields import FIELD_TYPES
 from .models import RESERVED_ATTRIBUTES, InfluxMeasurement, check_name
 from .query.quoting import quote_ident
 from .schema import list_databases, list_retention_policies
 
 # Field classes by the server's type name.
-FIELD_CLASSES = {'float': 'FloatField', 'integer': 'IntegerField', 'boolean': 'BooleanField',
-                 'string': 'StringField'}
-# Attribute names a generated model must avoid: the model's own attributes, and the
-# parameter and local names of the ``__init__`` the metaclass generates.
-_AVOID = (RESERVED_ATTRIBUTES | {name for name in dir(InfluxMeasurement)}
-          | {'self', 'd', 'unknown', 'to_ns', 'unknown_names', 'meta', 'objects'})
-_AVOID_PATTERN = re.compile(r'default_\d+$')
+FIELD_CLASSES = {kind: cls.__name__ for kind, cls in FIELD_TYPES.items()}
+# Attribute names a generated model must avoid: the model's own attributes.
+_AVOID = RESERVED_ATTRIBUTES | {name for name in dir(InfluxMeasurement)} | {'meta', 'objects'}
 _NOT_WORD = re.compile(r'[^0-9a-zA-Z]+')
 _CAMEL = re.compile(r'(?<=[a-z0-9])(?=[A-Z])')
 
@@ -131,8 +128,7 @@ def attribute_name(column: str) -> str:
     name = '_'.join(words) or 'column'
     if name[0].isdigit():
         name = 'c_' + name
-    if keyword.iskeyword(name) or keyword.issoftkeyword(name) or name in _AVOID \
-            or _AVOID_PATTERN.match(name):
+    if keyword.iskeyword(name) or keyword.issoftkeyword(name) or name in _AVOID:
         name += '_'
     return name
 
