@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from datetime import UTC, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from sys import intern
 from typing import TYPE_CHECKING, Any
 
@@ -134,6 +134,8 @@ class _Source:
                  tag_keys: Sequence[str]) -> None:
         self.namespace: dict[str, Any] = {
             'E': _EPOCH, 'TD': timedelta, 'divmod': divmod, 'new': object.__new__,
+            # datetime's own methods: InfluxTime's carry nanoseconds, which are set below.
+            'ADD': datetime.__add__, 'ASTZ': datetime.astimezone,
             'cls': model}
         self.locals: list[str] = []
         self.exprs: dict[str, str] = {}  # attribute name / alias / db name -> expression
@@ -190,9 +192,9 @@ class _Source:
         t = self.time_local
         # Adding a timedelta to an InfluxTime returns an InfluxTime: one construction.
         return [f'        m, n = divmod({t}, 1000)',
-                '        x = E + TD(0, 0, m)',
+                '        x = ADD(E, TD(0, 0, m))',
                 '        if tz is not None:',
-                '            x = x.astimezone(tz)',
+                '            x = ASTZ(x, tz)',
                 '        x.nanosecond = n']
 
     def compile(self, name: str, lines: list[str]) -> Callable[..., Iterator[Any]]:

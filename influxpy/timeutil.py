@@ -61,6 +61,35 @@ class InfluxTime(datetime):
     def time_ns(self) -> int:
         return datetime_to_ns(self)
 
+    # datetime's own arithmetic, zone changes and replace() keep microseconds only: carry
+    # the nanoseconds over, so no precision is lost on the way.
+    def __add__(self, other: Any) -> Any:
+        result = datetime.__add__(self, other)
+        if isinstance(result, InfluxTime):
+            result.nanosecond = self.nanosecond
+        return result
+
+    __radd__ = __add__
+
+    def __sub__(self, other: Any) -> Any:
+        """A time minus a timedelta keeps the nanoseconds; the difference of two times is
+        a timedelta, which holds microseconds (use ``time_ns`` for exact differences)."""
+        result = datetime.__sub__(self, other)
+        if isinstance(result, InfluxTime):
+            result.nanosecond = self.nanosecond
+        return result
+
+    def astimezone(self, tz: tzinfo | None = None) -> InfluxTime:
+        result = datetime.astimezone(self, tz)
+        result.nanosecond = self.nanosecond
+        return result
+
+    def replace(self, *args: Any, **kwargs: Any) -> InfluxTime:
+        nanosecond = kwargs.pop('nanosecond', self.nanosecond)
+        result = datetime.replace(self, *args, **kwargs)
+        result.nanosecond = nanosecond
+        return result
+
     def isoformat(self, sep: str = 'T', timespec: str = 'auto') -> str:
         text = super().isoformat(sep, timespec)
         if timespec != 'auto' or not self.nanosecond:

@@ -313,3 +313,16 @@ def test_attribute_names_must_be_identifiers(name: str) -> None:
     with pytest.raises(ValidationError, match='is no attribute name'):
         type('Bad', (models.InfluxMeasurement,), {'__module__': __name__,
                                                   name: fields.FloatField()})
+
+
+def test_influx_time_keeps_nanoseconds_through_arithmetic_zones_and_replace() -> None:
+    t = InfluxTime.from_ns(NS)
+    paris = t.astimezone(timezone(timedelta(hours=2)))
+    assert paris.nanosecond == 789 and paris.time_ns == NS
+    later = t + timedelta(seconds=1)
+    assert isinstance(later, InfluxTime) and later.time_ns == NS + 1_000_000_000
+    assert (timedelta(seconds=1) + t).time_ns == NS + 1_000_000_000
+    assert (t - timedelta(microseconds=1)).time_ns == NS - 1000
+    assert t.replace(year=2018).time_ns == NS + 365 * 86_400 * 10 ** 9
+    assert t.replace(nanosecond=1).time_ns == NS - 788
+    assert t - InfluxTime.from_ns(NS - 2_000) == timedelta(microseconds=2)
