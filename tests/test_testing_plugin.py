@@ -64,3 +64,25 @@ def test_plugin_drops_databases_and_shows_the_log_on_failure(
     assert '1 failed, 1 passed' in run.stdout, run.stdout + run.stderr
     assert 'influxd log (last lines)' in run.stdout
     assert (tmp_path / 'dbname.txt').read_text().startswith('test_')
+
+
+def test_without_influxd_or_docker_the_error_says_what_to_install(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from influxpy.testing import ServerStartError, server
+    monkeypatch.setattr(server.shutil, 'which', lambda name: None)
+    monkeypatch.setattr(server, '_docker_answers', lambda: False)
+    with pytest.raises(ServerStartError, match="apt-get install influxdb.*docker compose"):
+        server.start_server()
+
+
+def test_without_influxd_a_docker_engine_is_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The selection only: this machine has no Docker engine to run influxdb:1.8 on.
+    from influxpy.testing import server
+    started: list[Any] = []
+    monkeypatch.setattr(server.shutil, 'which', lambda name: None)
+    monkeypatch.setattr(server, '_docker_answers', lambda: True)
+    monkeypatch.setattr(server.DockerInfluxServer, 'start',
+                        lambda self: started.append(self) or self)
+    chosen = server.start_server(auth=True)
+    assert started == [chosen] and isinstance(chosen, server.DockerInfluxServer)
+    assert chosen.auth and chosen.kind == 'docker'
