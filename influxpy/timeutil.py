@@ -114,6 +114,13 @@ class InfluxTime(datetime):
         return (InfluxTime.from_ns, (self.time_ns, self.tzinfo))
 
 
+def rfc3339(ns: int) -> str:
+    """``2024-01-01T00:00:00.000000001Z``: epoch nanoseconds as RFC 3339 text, exactly."""
+    seconds, nanos = divmod(ns, 1_000_000_000)
+    text = (EPOCH + timedelta(seconds=seconds)).isoformat()[:19]  # YYYY-MM-DDTHH:MM:SS
+    return f'{text}.{nanos:09d}Z' if nanos else f'{text}Z'
+
+
 def _naive(where: str) -> None:
     message = (f'{where} has no time zone: read as UTC. Pass an aware datetime '
                '(e.g. tzinfo=timezone.utc) to silence this.')

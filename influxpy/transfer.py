@@ -26,7 +26,6 @@ import time
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 from typing import IO, TYPE_CHECKING, Any, TextIO
 
 from . import fields as f
@@ -41,7 +40,7 @@ from .exceptions import (
 from .fields import INT64_MAX, INT64_MIN
 from .lineprotocol import escape_key, escape_measurement, quote_string_value
 from .query.quoting import quote_ident
-from .timeutil import MAX_NS, MIN_NS, PRECISION_NS, parse_iso
+from .timeutil import MAX_NS, MIN_NS, PRECISION_NS, parse_iso, rfc3339
 
 if TYPE_CHECKING:
     from .models import InfluxMeasurement
@@ -53,7 +52,6 @@ TIME = 'time'
 _BOOLEANS = {'t': True, 'true': True, 'f': False, 'false': False}
 _NUMBER = re.compile(r'[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?')
 _INTEGER = re.compile(r'[+-]?\d+')
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 class TransferError(InfluxPyError):
@@ -785,14 +783,9 @@ def _size(binary: IO[bytes]) -> int | None:
 # -- export ---------------------------------------------------------------------------------
 
 def format_time(ns: int) -> str:
-    """``2024-01-01T00:00:00.000000001Z``: RFC 3339, exact to the nanosecond."""
-    seconds, nanos = divmod(ns, 1_000_000_000)
-    moment = _EPOCH + timedelta(seconds=seconds)
-    text = (f'{moment.year:04d}-{moment.month:02d}-{moment.day:02d}T'
-            f'{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d}')
-    if nanos:
-        text += '.' + f'{nanos:09d}'.rstrip('0')
-    return text + 'Z'
+    """RFC 3339, exact to the nanosecond (trailing zeros of the fraction dropped)."""
+    text = rfc3339(ns)
+    return text[:-1].rstrip('0').rstrip('.') + 'Z' if '.' in text else text
 
 
 def csv_cell(value: Any) -> str:

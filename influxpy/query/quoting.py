@@ -15,12 +15,11 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from ..exceptions import QueryError, ValidationError
-from ..timeutil import to_ns
+from ..timeutil import rfc3339, to_ns
 
 _QUOTED = str.maketrans({'\\': '\\\\', "'": "\\'", '"': '\\"', '\n': '\\n'})
 _UNQUOTABLE = re.compile('[\r\x00]')
@@ -121,7 +120,6 @@ def quote_duration(ns: int) -> str:
     raise AssertionError('unreachable: every integer is a number of nanoseconds')
 
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def quote_time(value: Any) -> str:
@@ -137,11 +135,7 @@ def quote_time(value: Any) -> str:
             ns = to_ns(value)
         except ValidationError as exc:
             raise QueryError(str(exc)) from None
-    seconds, nanos = divmod(ns, 1_000_000_000)
-    text = (_EPOCH + timedelta(seconds=seconds)).isoformat()[:19]  # YYYY-MM-DDTHH:MM:SS
-    if nanos:
-        return f"'{text}.{nanos:09d}Z'"
-    return f"'{text}Z'"
+    return f"'{rfc3339(ns)}'"
 
 
 def quote_number(value: int | float | Decimal) -> str:
