@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from . import fields as f
@@ -54,6 +54,29 @@ def format_value(field: f.Field, value: Any) -> str:
     if isinstance(field, f.IntegerField):
         return f'{value}i'
     return repr(float(value))
+
+
+def format_typed_value(value: Any) -> str:
+    """A value written as its own Python type says (``int`` -> ``1i``); the models' path
+    is :func:`format_value`."""
+    if value is True:
+        return 'true'
+    if value is False:
+        return 'false'
+    if isinstance(value, int):
+        return f'{value}i'
+    if isinstance(value, float):
+        return repr(value)
+    return quote_string_value(str(value))
+
+
+def format_line(measurement: str, tags: Mapping[str, str], values: Mapping[str, Any],
+                ns: int) -> str:
+    """One line of line protocol (``values`` typed as they should be written)."""
+    head = escape_measurement(measurement) + ''.join(
+        f',{escape_key(k)}={escape_key(v)}' for k, v in sorted(tags.items()))
+    body = ','.join(f'{escape_key(k)}={format_typed_value(v)}' for k, v in values.items())
+    return f'{head} {body} {ns}'
 
 
 class _Stamp:

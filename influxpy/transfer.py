@@ -38,7 +38,7 @@ from .exceptions import (
     WriteError,
 )
 from .fields import INT64_MAX, INT64_MIN
-from .lineprotocol import escape_key, escape_measurement, quote_string_value
+from .lineprotocol import format_line
 from .query.quoting import quote_ident
 from .timeutil import MAX_NS, MIN_NS, PRECISION_NS, parse_iso, rfc3339
 
@@ -371,27 +371,6 @@ def parse_line(text: str, precision: str = 'ns') -> Line:
         if not MIN_NS <= stamp <= MAX_NS:
             raise ValueError(f'the timestamp {rest} is outside the times InfluxDB stores')
     return Line(measurement, tags, values, stamp)
-
-
-def _format_field(value: Any) -> str:
-    if value is True:
-        return 'true'
-    if value is False:
-        return 'false'
-    if isinstance(value, int):
-        return f'{value}i'
-    if isinstance(value, float):
-        return repr(value)
-    return quote_string_value(str(value))
-
-
-def format_line(measurement: str, tags: Mapping[str, str], values: Mapping[str, Any],
-                ns: int) -> str:
-    """One line of line protocol (``values`` typed as they should be written)."""
-    head = escape_measurement(measurement) + ''.join(
-        f',{escape_key(k)}={escape_key(v)}' for k, v in sorted(tags.items()))
-    body = ','.join(f'{escape_key(k)}={_format_field(v)}' for k, v in values.items())
-    return f'{head} {body} {ns}'
 
 
 # -- writing in batches ----------------------------------------------------------------------
