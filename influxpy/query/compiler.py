@@ -41,16 +41,17 @@ class Compiler:
     exactly, through :func:`quote_number`.
     """
 
-    __slots__ = ('inline', 'params')
+    __slots__ = ('inline', 'params', 'prefix')
 
-    def __init__(self, inline: bool = False) -> None:
+    def __init__(self, inline: bool = False, prefix: str = 'p') -> None:
         self.inline = inline
         self.params: dict[str, Any] = {}
+        self.prefix = prefix  # several statements in one request need distinct names
 
     def param(self, value: Any) -> str:
         if self.inline or type(value) is float:
             return quote_value(value)
-        name = f'p{len(self.params)}'
+        name = f'{self.prefix}{len(self.params)}'
         self.params[name] = value
         return '$' + name
 
@@ -152,12 +153,16 @@ def where_text(query: Query, compiler: Compiler) -> str:
     return ' AND '.join(parts)
 
 
-def compile_select(query: Query, inline: bool = False) -> tuple[str, dict[str, Any]]:
-    """``(influxql, params)`` for a SELECT; every check runs before any text exists."""
+def compile_select(query: Query, inline: bool = False,
+                   prefix: str = 'p') -> tuple[str, dict[str, Any]]:
+    """``(influxql, params)`` for a SELECT; every check runs before any text exists.
+
+    Bind parameters are named ``$<prefix>0``, ``$<prefix>1``…
+    """
     names = selected_names(query)
     validate_select(query, names)
     meta = query.meta
-    compiler = Compiler(inline)
+    compiler = Compiler(inline, prefix)
     fields = meta.all_fields
     routed = route(query) if meta.tiers else None
     if routed is not None:

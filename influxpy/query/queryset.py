@@ -100,8 +100,6 @@ class QuerySet:
 
     def _rows(self, chunk_size: int | None = None) -> Iterator[Any]:
         """Run the query and turn the answer into this QuerySet's shape, lazily."""
-        from .. import results
-
         query = self.query
         if query.is_empty:
             return iter(())
@@ -114,6 +112,12 @@ class QuerySet:
         else:
             answers = connection.query_chunks(text, params=params, database=database,
                                               chunk_size=chunk_size)
+        return self._shape_rows(answers)
+
+    def _shape_rows(self, answers: Iterable[dict[str, Any]]) -> Iterator[Any]:
+        """The server's answers to this query -> rows of this QuerySet's shape."""
+        from .. import results
+
         series = results.iter_series(answers)
         tz = self._tz
         if self._shape == DICTS:
@@ -121,7 +125,7 @@ class QuerySet:
         if self._shape == TUPLES:
             return results.to_tuples(self.model, series, names=self._names, flat=self._flat,
                                      tz=tz)
-        if query.is_series:
+        if self.query.is_series:
             return results.to_results(self.model, series, tz=tz)
         return results.to_instances(self.model, series, tz=tz)
 
@@ -508,6 +512,40 @@ class QuerySet:
     def delete_query(self) -> str:
         """The InfluxQL :meth:`delete` would run, values inlined."""
         return compile_delete(self.query, inline=True)[0]
+
+
+def batch(*querysets: QuerySet) -> list[list[Any]]:
+    """Run several QuerySets in one request; return each one's rows, in order.
+
+    >>> per_day, latest = batch(qs.annotate(m=Mean('cpu')).resolution(Day(1)),
+    ...                         qs.order_by('-time')[:1])
+
+    Every QuerySet must use the same connection and database; each keeps its own shape
+    (instances, series, dicts, tuples) and its values travel as bind parameters.
+    """
+    if not querysets:
+        return []
+    targets = {(connection_for(qs.model, qs._using).alias, qs.query.meta.database)
+               for qs in querysets}
+    if len(targets) > 1:
+        raise QueryError('batch() runs its QuerySets in one request: they must use one '
+                         f'connection and database, not {sorted(map(str, targets))}')
+    texts: list[str] = []
+    params: dict[str, Any] = {}
+    runnable = [qs for qs in querysets if not qs.query.is_empty]
+    for number, qs in enumerate(runnable):
+        text, own = compile_select(qs.query, prefix=f's{number}p')
+        texts.append(text)
+        params.update(own)
+    answers: Iterator[dict[str, Any]] = iter(())
+    if runnable:
+        first = runnable[0]
+        answers = iter(connection_for(first.model, first._using).query(
+            '; '.join(texts), params=params, database=first.query.meta.database))
+    out = []
+    for qs in querysets:
+        out.append([] if qs.query.is_empty else list(qs._shape_rows([next(answers)])))
+    return out
 
 
 class RawQuerySet:

@@ -120,3 +120,4 @@ def test_the_influx_storage_reads_raw_points_even_with_tiers(influx_db: Any) -> 
             (T0, 50.0), (T0 + timedelta(hours=1), 110.0)]
     finally:
         storage.close()
+

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import pytest
 
+import influxpy
 from influxpy import F, Now, Q
 from influxpy.aggregates import (
     Count,
@@ -445,3 +446,27 @@ def test_instances_read_with_tz_show_their_time_in_that_zone(points: list[Readin
         assert p.time is not None and p.time.tzinfo == paris
         assert p.time.utcoffset() == p.time.astimezone(paris).utcoffset()
     assert all(p.time is not None and p.time.utcoffset() == timedelta(0) for p in utc)
+
+
+def test_batch_runs_several_querysets_in_one_request(points: list[Reading]) -> None:
+    from influxpy.query import batch
+    hostile = "it's \r\x00 \"odd\""  # \r and NUL cannot be inlined: they are bound
+    plain = R.filter(host='a').order_by('-time')[:3]
+    series = (R.filter(time__gte=T0, time__lt=T0 + timedelta(hours=1))
+              .annotate(m=Max('value')).resolution(Minute(1)).group_by('host'))
+    flat = R.filter(host='b').values_list('value', flat=True)
+    nothing = R.filter(host=hostile)
+    empty = R.all()[5:5]
+    got = batch(plain, series, flat, nothing, empty)
+    assert got == [list(plain), list(series), list(flat), [], []]
+    assert batch() == []
+
+
+def test_batch_needs_one_connection_and_database(points: list[Reading]) -> None:
+    from influxpy.query import batch
+    influxpy.connect('influxdb://127.0.0.1:1/elsewhere', alias='elsewhere')
+    try:
+        with pytest.raises(QueryError, match='one connection and database'):
+            batch(R.all(), R.all().using('elsewhere'))
+    finally:
+        influxpy.disconnect('elsewhere')

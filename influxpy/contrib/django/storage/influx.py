@@ -20,11 +20,11 @@ from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
-from .... import results, schema
+from .... import schema
 from ....aggregates import Count, Max, Mean, Min, Spread, Sum
 from ....connection import Connection, get_connection
 from ....exceptions import ConfigurationError
-from ....query.queryset import QuerySet
+from ....query import QuerySet, batch
 from ....schema import RetentionPolicy, Tier
 from ..handlers import connections
 from .base import MAX_TIME, Features, Reading, ReadingFilter, ReadingStorage
@@ -182,17 +182,13 @@ class InfluxStorage(ReadingStorage):
             if lo <= hi:
                 spans.append((start, lo, hi))
         base = ReadingFilter(flt.devices, fields=flt.fields)
-        statements = [(start, str(build(self._queryset(base)).filter(time__gte=lo,
-                                                                     time__lte=hi).query))
-                      for start, lo, hi in spans]
+        querysets = [(start, build(self._queryset(base)).filter(time__gte=lo, time__lte=hi))
+                     for start, lo, hi in spans]
         out: list[Any] = []
-        for i in range(0, len(statements), STATEMENTS_PER_REQUEST):
-            chunk = statements[i:i + STATEMENTS_PER_REQUEST]
-            answers = self.connection.query('; '.join(text for _, text in chunk),
-                                            database=self.measurement_model._meta.database)
-            for (start, _), answer in zip(chunk, answers):
-                parsed = results.to_results(self.measurement_model,
-                                            results.iter_series([answer]))
+        for i in range(0, len(querysets), STATEMENTS_PER_REQUEST):
+            chunk = querysets[i:i + STATEMENTS_PER_REQUEST]
+            answers = batch(*(qs for _, qs in chunk))  # one request for many buckets
+            for (start, _), parsed in zip(chunk, answers):
                 out.extend(rows(parsed, start.astimezone(tz)))
         return out
 
