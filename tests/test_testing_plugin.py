@@ -86,3 +86,28 @@ def test_without_influxd_a_docker_engine_is_used(monkeypatch: pytest.MonkeyPatch
     chosen = server.start_server(auth=True)
     assert started == [chosen] and isinstance(chosen, server.DockerInfluxServer)
     assert chosen.auth and chosen.kind == 'docker'
+
+
+def test_plugin_uses_the_server_named_by_the_environment(tmp_path: Path) -> None:
+    """With INFLUX_DATABASE_URL set, the plugin starts no server: tests use that one."""
+    with InfluxServer() as external:
+        (tmp_path / 'test_user.py').write_text(textwrap.dedent('''
+            def test_on_the_external_server(influx_server, influx_db):
+                assert influx_server.kind == 'external'
+                influx_db.write(b'm v=1 1')
+                open('dbname.txt', 'w').write(influx_db.database)
+        '''))
+        env = {k: v for k, v in os.environ.items() if k != 'PYTEST_ADDOPTS'}
+        env['INFLUX_DATABASE_URL'] = f'{external.url}/ignored'
+        run = subprocess.run([sys.executable, '-m', 'pytest', '-p', 'no:cacheprovider', '-q',
+                              'test_user.py'], cwd=tmp_path, capture_output=True, text=True,
+                             env=env)
+        assert '1 passed' in run.stdout, run.stdout + run.stderr
+        name = (tmp_path / 'dbname.txt').read_text()
+        conn = influxpy.connect(external.url + '/x', alias='external')
+        try:
+            databases = [r[0] for r in conn.query('SHOW DATABASES')[0]['series'][0]['values']]
+            assert name.startswith('test_') and name not in databases  # used, then dropped
+            assert 'ignored' not in databases
+        finally:
+            influxpy.disconnect('external')
