@@ -246,13 +246,8 @@ def build_parser() -> argparse.ArgumentParser:
         'export', parents=[common], help='export a measurement or a query to CSV',
         description='Write a measurement (time, tags, fields) or the answer to an '
         'InfluxQL query as CSV, streamed. Times are exact RFC 3339 (or --epoch).')
-    exp.add_argument('measurement', nargs='?', help='the measurement to export')
-    exp.add_argument('--query', help='an InfluxQL query to export instead')
-    exp.add_argument('-o', '--output', help='the CSV file (default: standard output)')
-    exp.add_argument('--epoch', choices=['ns', 'u', 'ms', 's'],
-                     help='times as epoch integers in this unit')
-    exp.add_argument('--database', help="the database (default: the URL's)")
-    exp.add_argument('--retention-policy', help='the retention policy of the measurement')
+    from .transfer import add_export_arguments
+    add_export_arguments(exp)
     exp.set_defaults(handler=cmd_export)
 
     demo = commands.add_parser(

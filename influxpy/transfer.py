@@ -793,6 +793,18 @@ class ExportReport:
         return text
 
 
+def add_export_arguments(parser: Any) -> None:
+    """The export options, shared by ``python -m influxpy export`` and Django's
+    ``influxpy_export`` (an argparse parser)."""
+    parser.add_argument('measurement', nargs='?', help='the measurement to export')
+    parser.add_argument('--query', help='an InfluxQL query to export instead')
+    parser.add_argument('-o', '--output', help='the CSV file (default: standard output)')
+    parser.add_argument('--epoch', choices=['ns', 'u', 'ms', 's'],
+                        help='times as epoch integers in this unit (default: RFC 3339)')
+    parser.add_argument('--database', help="the database (default: the connection's)")
+    parser.add_argument('--retention-policy', help='the retention policy of the measurement')
+
+
 def export_csv(out: TextIO, *, measurement: str | None = None, query: str | None = None,
                params: Mapping[str, Any] | None = None, database: str | None = None,
                retention_policy: str | None = None, using: str | None = None,

@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from .....exceptions import InfluxPyError
-from .....transfer import export_csv
+from .....transfer import add_export_arguments, export_csv
 from ._common import TextOut, connect
 
 
@@ -16,13 +16,7 @@ class Command(BaseCommand):
     help = 'Export a measurement, or the answer to an InfluxQL query, as CSV.'
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument('measurement', nargs='?', help='the measurement to export')
-        parser.add_argument('--query', help='an InfluxQL query to export instead')
-        parser.add_argument('-o', '--output', help='the CSV file (default: standard output)')
-        parser.add_argument('--epoch', choices=['ns', 'u', 'ms', 's'],
-                            help='epoch integers instead of RFC 3339 times')
-        parser.add_argument('--database', help="the database (default: the connection's)")
-        parser.add_argument('--retention-policy', help='the retention policy of the measurement')
+        add_export_arguments(parser)
         parser.add_argument('--using', default='default', help='the INFLUXPY alias')
 
     def handle(self, measurement: str | None = None, *, query: str | None = None,
