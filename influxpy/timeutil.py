@@ -100,12 +100,47 @@ class InfluxTime(datetime):
         rest = rest[7:] if rest.startswith('.') else rest
         return f'{head}.{micro}{self.nanosecond:03d}{rest}'
 
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, datetime) and other.utcoffset() is not None:
-            return self.time_ns == datetime_to_ns(other)
-        return super().__eq__(other)
+    # Aware times compare by instant, as datetime promises. datetime's own methods compare
+    # two times of the same zone by wall clock (so 01:20 EDT sorts after 01:00 EST) and hash
+    # a repeated local hour (fold=1) with the offset of its first occurrence: use the
+    # instant for ==, ordering and hash alike.
+    def _instant(self, other: object) -> int | None:
+        """Epoch ns of ``other`` when both times are aware, else None (datetime decides)."""
+        if (isinstance(other, datetime) and other.utcoffset() is not None
+                and self.utcoffset() is not None):
+            return datetime_to_ns(other)
+        return None
 
-    __hash__ = datetime.__hash__
+    def __eq__(self, other: object) -> bool:
+        ns = self._instant(other)
+        return super().__eq__(other) if ns is None else self.time_ns == ns
+
+    def __ne__(self, other: object) -> bool:
+        ns = self._instant(other)
+        return super().__ne__(other) if ns is None else self.time_ns != ns
+
+    def __lt__(self, other: Any) -> bool:
+        ns = self._instant(other)
+        return super().__lt__(other) if ns is None else self.time_ns < ns
+
+    def __le__(self, other: Any) -> bool:
+        ns = self._instant(other)
+        return super().__le__(other) if ns is None else self.time_ns <= ns
+
+    def __gt__(self, other: Any) -> bool:
+        ns = self._instant(other)
+        return super().__gt__(other) if ns is None else self.time_ns > ns
+
+    def __ge__(self, other: Any) -> bool:
+        ns = self._instant(other)
+        return super().__ge__(other) if ns is None else self.time_ns >= ns
+
+    def __hash__(self) -> int:
+        if self.utcoffset() is None:
+            return datetime.__hash__(self)
+        micros, nano = divmod(self.time_ns, 1000)
+        utc = EPOCH + timedelta(microseconds=micros)  # a plain datetime: hashes as its equals
+        return hash((utc, nano)) if nano else hash(utc)
 
     def __repr__(self) -> str:
         return f'InfluxTime({self.isoformat()!r})'
