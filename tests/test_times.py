@@ -10,8 +10,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from influxpy import fields, models
 from influxpy.connection import Connection
+from influxpy.exceptions import QueryError
 from influxpy.timeutil import InfluxTime
 
 NEW_YORK = ZoneInfo('America/New_York')
@@ -70,3 +73,37 @@ def test_zoned_times_hash_and_order_by_instant_across_fall_back(influx_db: Conne
     exact = [InfluxTime.from_ns(ns + 789) for ns in instants]
     zoned = {InfluxTime.from_ns(ns + 789, NEW_YORK): ns for ns in instants}
     assert [zoned[t] for t in exact] == instants
+
+
+# -- 9: time literals over the whole range the server stores -----------------------------
+
+MIN_NS = -9_223_372_036_854_775_806  # InfluxDB's first and last storable times
+MAX_NS = 9_223_372_036_854_775_806
+EDGES = [MIN_NS, MIN_NS + 1, MIN_NS + 1000, 0, MAX_NS - 1000, MAX_NS - 1, MAX_NS]
+OPS = {'exact': '=', 'gte': '>=', 'gt': '>', 'lte': '<=', 'lt': '<'}
+CHECKS = {'exact': int.__eq__, 'gte': int.__ge__, 'gt': int.__gt__, 'lte': int.__le__,
+          'lt': int.__lt__}
+
+
+def test_time_filters_at_both_ends_of_the_range(influx_db: Connection) -> None:
+    for i, ns in enumerate(EDGES):
+        Clock(time=ns, host='h', value=float(i)).save()
+    assert raw_times(influx_db) == EDGES  # the round trip of the writes
+    assert [p.time_ns for p in Clock.series.all()] == EDGES
+    for bound in (MIN_NS, MIN_NS + 1, MAX_NS - 1, MAX_NS):
+        for lookup, op in OPS.items():
+            expected = [ns for ns in EDGES if CHECKS[lookup](ns, bound)]
+            # raw InfluxQL with the integer literal the server reads over the whole range
+            assert raw_times(influx_db, f'WHERE time {op} {bound}') == expected
+            for value in (bound, InfluxTime.from_ns(bound), InfluxTime.from_ns(bound).isoformat()):
+                got = Clock.series.filter(**{f'time__{lookup}': value})
+                assert [p.time_ns for p in got] == expected, (lookup, value, str(got.query))
+    # a time read back is a filter that finds its point
+    for point in Clock.series.all():
+        assert [p.time_ns for p in Clock.series.filter(time=point.time)] == [point.time_ns]
+
+
+@pytest.mark.parametrize('ns', [MIN_NS - 1, MAX_NS + 1, -(2 ** 63), 2 ** 63 - 1])
+def test_time_filters_outside_the_range_are_refused_while_building(ns: int) -> None:
+    with pytest.raises(QueryError, match='outside the range InfluxDB stores'):
+        Clock.series.filter(time__gte=ns)
