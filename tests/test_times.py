@@ -107,3 +107,44 @@ def test_time_filters_at_both_ends_of_the_range(influx_db: Connection) -> None:
 def test_time_filters_outside_the_range_are_refused_while_building(ns: int) -> None:
     with pytest.raises(QueryError, match='outside the range InfluxDB stores'):
         Clock.series.filter(time__gte=ns)
+
+
+# -- 10: instances keep UTC; the other shapes follow tz() --------------------------------
+
+PARIS = ZoneInfo('Europe/Paris')
+# Either side of Paris' spring change (2024-03-31 01:00 UTC), written down by hand.
+PARIS_POINTS = {
+    1_711_846_799_999_999_123: ('2024-03-31T00:59:59.999999+00:00',
+                                '2024-03-31T01:59:59.999999+01:00'),
+    1_711_846_800_000_001_000: ('2024-03-31T01:00:00.000001+00:00',
+                                '2024-03-31T03:00:00.000001+02:00'),
+}
+
+
+def test_instances_read_with_tz_keep_utc_other_shapes_follow_it(influx_db: Connection
+                                                                 ) -> None:
+    stamps = PARIS_POINTS
+    influx_db.write('\n'.join(f'clock,host=h value={i}.5 {ns}'
+                              for i, ns in enumerate(stamps)).encode())
+    instants = raw_times(influx_db)
+    assert instants == list(stamps)
+    qs = Clock.series.tz('Europe/Paris')
+    utc_texts = [u for u, _ in stamps.values()]
+    paris_texts = [p for _, p in stamps.values()]
+
+    objs = list(qs)
+    assert [o.time_ns for o in objs] == instants
+    assert all(o.time is not None and o.time.tzinfo is UTC for o in objs)
+    assert [o.time.isoformat(timespec='microseconds') for o in objs if o.time] == utc_texts
+    assert objs == list(Clock.series.all())
+
+    for times in ([d['time'] for d in qs.values()],
+                  list(qs.values_list('time', flat=True)),
+                  [row[0] for row in qs.values_list('time', 'value')],
+                  [p['time'] for r in qs.group_by('host') for p in r.points]):
+        assert [t.time_ns for t in times] == instants
+        assert all(t.tzinfo is PARIS for t in times)
+        assert [t.isoformat(timespec='microseconds') for t in times] == paris_texts
+    frame = qs.to_dataframe()
+    assert list(frame.index.asi8) == instants and str(frame.index.tz) == 'Europe/Paris'
+    assert [t.isoformat(timespec='microseconds') for t in frame.index] == paris_texts
