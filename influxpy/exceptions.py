@@ -73,4 +73,5 @@ class PandasMissingError(InfluxPyError, ImportError):
 
 
 class NaiveDatetimeWarning(RuntimeWarning):
-    """A naive datetime was read as UTC (set strict mode to make this an error)."""
+    """A naive datetime was read as UTC, or in Django in the current time zone (set strict
+    mode to make this an error)."""

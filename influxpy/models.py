@@ -243,10 +243,9 @@ class InfluxMeasurement(metaclass=MeasurementBase):
 
     @property
     def time(self) -> InfluxTime | None:
-        """The point's time as an aware datetime (with ``.nanosecond``), or None."""
+        """The point's time as an aware datetime in UTC (with ``.nanosecond``), or None."""
         ns = self._time_ns
-        # A point read with qs.tz(...) shows its time in that zone.
-        return None if ns is None else InfluxTime.from_ns(ns, self.__dict__.get('_tz'))
+        return None if ns is None else InfluxTime.from_ns(ns)
 
     @time.setter
     def time(self, value: Any) -> None:

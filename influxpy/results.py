@@ -239,7 +239,7 @@ def _literal(key: str) -> str:
 # -- instances --------------------------------------------------------------------
 
 def _instance_factory(model: type[InfluxMeasurement], columns: tuple[str, ...],
-                      tag_keys: tuple[str, ...], with_tz: bool) -> Callable[..., Iterator[Any]]:
+                      tag_keys: tuple[str, ...]) -> Callable[..., Iterator[Any]]:
     src = _Source(model, columns, tag_keys)
     items = [f"'_time_ns': {src.time_local or 'None'}"]
     for name in model._meta.all_fields:
@@ -252,9 +252,6 @@ def _instance_factory(model: type[InfluxMeasurement], columns: tuple[str, ...],
                 f'{model.__name__}: the answer has a column {name!r}, which would hide '
                 f'{model.__name__}.{name}; give it another alias')
         items.append(f'{_literal(name)}: {src.exprs[name]}')
-    if with_tz:
-        # Kept for the model's ``time`` property to show the point in the query's zone.
-        items.append("'_tz': tz")
     return src.compile('instances', [
         '        o = new(cls)',
         f'        o.__dict__ = {{{", ".join(items)}}}',
@@ -263,16 +260,17 @@ def _instance_factory(model: type[InfluxMeasurement], columns: tuple[str, ...],
 
 
 def to_instances(model: type[InfluxMeasurement], series: Iterable[SeriesDict],
-                 tz: tzinfo | None = None) -> Iterator[InfluxMeasurement]:
+                 ) -> Iterator[InfluxMeasurement]:
     """One model instance per point; GROUP BY tags and extra columns become attributes.
 
-    Fields absent from the answer are ``None``; ``time_ns`` is exact.
+    Fields absent from the answer are ``None``; ``time_ns`` is exact and ``time`` is in
+    UTC, as on Django's model instances (a query's ``tz()`` zone is for the other shapes).
     """
     for s in series:
         columns = tuple(s['columns'])
         keys, tags = _series_tags(model, s.get('tags'))
-        rows = _rows('instances', model, columns, keys, tz is not None)
-        yield from rows(s['values'], tz, *tags.values())
+        rows = _rows('instances', model, columns, keys)
+        yield from rows(s['values'], None, *tags.values())
 
 
 # -- dicts, tuples and series -----------------------------------------------------

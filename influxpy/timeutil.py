@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 import warnings
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
@@ -27,12 +28,26 @@ PRECISION_NS = {'ns': 1, 'u': 1_000, 'ms': 1_000_000, 's': 1_000_000_000,
 _FRACTION = re.compile(r'(?<=\d\d:\d\d:\d\d)[.,](\d+)')
 
 
+class NaiveRule:
+    """How a naive datetime is read: as UTC, outside Django. The Django app installs its
+    own rule (Django's current time zone) when it is ready."""
+
+    def zone(self) -> tzinfo:
+        return UTC
+
+    def message(self, what: str, value: Any, zone: tzinfo) -> str:
+        return (f'{what} received a naive datetime ({value}): read as UTC. Pass an aware '
+                'datetime (e.g. tzinfo=timezone.utc) to silence this.')
+
+
 class Settings:
-    """``naive_datetime``: ``'warn'`` (read naive datetimes as UTC, with a warning) or
-    ``'error'``; the environment variable ``INFLUXPY_NAIVE_DATETIME`` sets the default."""
+    """``naive_datetime``: ``'warn'`` (read naive datetimes by ``naive_rule``, with a
+    warning) or ``'error'``; the environment variable ``INFLUXPY_NAIVE_DATETIME`` sets
+    the default. ``naive_rule``: the :class:`NaiveRule` that gives their zone."""
 
     def __init__(self) -> None:
         self.naive_datetime = os.environ.get('INFLUXPY_NAIVE_DATETIME', 'warn')
+        self.naive_rule = NaiveRule()
 
 
 settings = Settings()
@@ -100,12 +115,47 @@ class InfluxTime(datetime):
         rest = rest[7:] if rest.startswith('.') else rest
         return f'{head}.{micro}{self.nanosecond:03d}{rest}'
 
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, datetime) and other.utcoffset() is not None:
-            return self.time_ns == datetime_to_ns(other)
-        return super().__eq__(other)
+    # Aware times compare by instant, as datetime promises. datetime's own methods compare
+    # two times of the same zone by wall clock (so 01:20 EDT sorts after 01:00 EST) and hash
+    # a repeated local hour (fold=1) with the offset of its first occurrence: use the
+    # instant for ==, ordering and hash alike.
+    def _instant(self, other: object) -> int | None:
+        """Epoch ns of ``other`` when both times are aware, else None (datetime decides)."""
+        if (isinstance(other, datetime) and other.utcoffset() is not None
+                and self.utcoffset() is not None):
+            return datetime_to_ns(other)
+        return None
 
-    __hash__ = datetime.__hash__
+    def __eq__(self, other: object) -> bool:
+        ns = self._instant(other)
+        return super().__eq__(other) if ns is None else self.time_ns == ns
+
+    def __ne__(self, other: object) -> bool:
+        ns = self._instant(other)
+        return super().__ne__(other) if ns is None else self.time_ns != ns
+
+    def __lt__(self, other: Any) -> bool:
+        ns = self._instant(other)
+        return super().__lt__(other) if ns is None else self.time_ns < ns
+
+    def __le__(self, other: Any) -> bool:
+        ns = self._instant(other)
+        return super().__le__(other) if ns is None else self.time_ns <= ns
+
+    def __gt__(self, other: Any) -> bool:
+        ns = self._instant(other)
+        return super().__gt__(other) if ns is None else self.time_ns > ns
+
+    def __ge__(self, other: Any) -> bool:
+        ns = self._instant(other)
+        return super().__ge__(other) if ns is None else self.time_ns >= ns
+
+    def __hash__(self) -> int:
+        if self.utcoffset() is None:
+            return datetime.__hash__(self)
+        micros, nano = divmod(self.time_ns, 1000)
+        utc = EPOCH + timedelta(microseconds=micros)  # a plain datetime: hashes as its equals
+        return hash((utc, nano)) if nano else hash(utc)
 
     def __repr__(self) -> str:
         return f'InfluxTime({self.isoformat()!r})'
@@ -121,24 +171,38 @@ def rfc3339(ns: int) -> str:
     return f'{text}.{nanos:09d}Z' if nanos else f'{text}Z'
 
 
-def _naive(where: str) -> None:
-    message = (f'{where} has no time zone: read as UTC. Pass an aware datetime '
-               '(e.g. tzinfo=timezone.utc) to silence this.')
+def make_aware(value: datetime, what: str = 'a time') -> datetime:
+    """A naive datetime made aware: the one place its zone is decided (``settings.
+    naive_rule``: UTC, or Django's current time zone), with a warning; strict mode
+    (``naive_datetime = 'error'``) refuses it."""
     if settings.naive_datetime == 'error':
-        raise ValidationError(message.replace(': read as UTC', ', which strict mode refuses'))
-    warnings.warn(message, NaiveDatetimeWarning, stacklevel=4)
+        raise ValidationError(f'{what} received a naive datetime ({value}), which strict '
+                              'mode refuses: pass an aware datetime', value=value)
+    rule = settings.naive_rule
+    zone = rule.zone()
+    warnings.warn(rule.message(what, value, zone), NaiveDatetimeWarning,
+                  stacklevel=_caller_level())
+    return value.replace(tzinfo=zone)
 
 
-def datetime_to_ns(value: datetime) -> int:
+def _caller_level() -> int:
+    """The ``stacklevel`` of the first frame outside influxpy: the warning points there."""
+    frame, level = sys._getframe(2), 2  # the caller of make_aware
+    while frame.f_back is not None and frame.f_globals.get('__name__', '').startswith(
+            'influxpy.'):
+        frame, level = frame.f_back, level + 1
+    return level
+
+
+def datetime_to_ns(value: datetime, what: str = 'a time') -> int:
     if value.tzinfo is None or value.utcoffset() is None:
-        _naive(f'datetime {value.isoformat()}')
-        value = value.replace(tzinfo=UTC)
+        value = make_aware(value.replace(tzinfo=None), what)
     delta = value - EPOCH
     ns = (delta.days * 86_400 + delta.seconds) * 1_000_000_000 + delta.microseconds * 1000
     return ns + getattr(value, 'nanosecond', 0)
 
 
-def parse_iso(text: str) -> int:
+def parse_iso(text: str, what: str = 'a time') -> int:
     """ISO-8601 text to epoch nanoseconds, keeping up to nine fraction digits."""
     extra_ns = 0
     match = _FRACTION.search(text)
@@ -151,8 +215,7 @@ def parse_iso(text: str) -> int:
         text = text[:match.start(1)] + padded[:6] + text[match.end(1):]
     parsed = isoparse(text)
     if parsed.tzinfo is None:
-        _naive(f'time {text!r}')
-        parsed = parsed.replace(tzinfo=UTC)
+        parsed = make_aware(parsed, what)
     return datetime_to_ns(parsed) + extra_ns
 
 
@@ -164,11 +227,13 @@ def to_ns(value: Any, *, what: str = 'time') -> int:
     if type(value) is int:
         ns = value
     elif isinstance(value, datetime):
-        ns = _pandas_ns(value) if hasattr(value, 'value') and hasattr(value, 'nanosecond') \
-            else datetime_to_ns(value)
+        ns = _pandas_ns(value, what) if hasattr(value, 'value') and \
+            hasattr(value, 'nanosecond') else datetime_to_ns(value, what)
     elif isinstance(value, str):
         try:
-            ns = parse_iso(value)
+            ns = parse_iso(value, what)
+        except ValidationError:
+            raise
         except (ValueError, OverflowError) as exc:
             raise ValidationError(f'{what}: {value!r} is not an ISO-8601 time ({exc})',
                                   value=value) from None
@@ -191,8 +256,9 @@ def to_ns(value: Any, *, what: str = 'time') -> int:
     return ns
 
 
-def _pandas_ns(value: Any) -> int:
-    """A pandas Timestamp: ``.value`` is exact epoch nanoseconds (naive means UTC)."""
+def _pandas_ns(value: Any, what: str) -> int:
+    """A pandas Timestamp: ``.value`` is exact epoch nanoseconds (of the wall clock, when
+    naive: made aware by the one rule)."""
     if value.tzinfo is None:
-        _naive(f'Timestamp {value}')
+        value = make_aware(value, what)
     return int(value.value)

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING, Any, TextIO
 
 from . import fields as f
+from . import timeutil
 from .connection import Connection, get_connection
 from .exceptions import (
     InfluxPyError,
@@ -77,6 +78,7 @@ class ImportReport:
     written: int = 0
     refused: int = 0
     naive_times: int = 0
+    naive_zone: str = 'UTC'  # the zone they were read in (timeutil.make_aware's rule)
     problems: list[Problem] = field(default_factory=list)
 
     def __str__(self) -> str:
@@ -84,7 +86,9 @@ class ImportReport:
                 f'{self.written:,} point{"s" if self.written != 1 else ""} written, '
                 f'{self.refused:,} refused')
         if self.naive_times:
-            text += f' ({self.naive_times:,} times without a time zone were read as UTC)'
+            many = self.naive_times != 1
+            text += (f' ({self.naive_times:,} time{"s" if many else ""} without a time zone '
+                     f'{"were" if many else "was"} read in {self.naive_zone})')
         return text
 
 
@@ -607,6 +611,8 @@ class _Importer:
             self.problem(line_no, f'time: {exc}')
             return
         self.report.naive_times += naive
+        if naive:
+            self.report.naive_zone = str(timeutil.settings.naive_rule.zone())
         tags: dict[str, str] = {}
         values: dict[str, Any] = {}
         for i, column in enumerate(columns):

@@ -13,7 +13,7 @@ import pytest
 
 from influxpy import fields, models
 from influxpy.exceptions import NaiveDatetimeWarning, QueryError, ValidationError
-from influxpy.timeutil import InfluxTime, settings
+from influxpy.timeutil import InfluxTime, NaiveRule, settings
 
 
 class ServerMeasurement(models.InfluxMeasurement):
@@ -175,7 +175,9 @@ def test_bad_times_are_refused(bad: Any) -> None:
         ServerMeasurement(cpu=1, name='a', region='b', time=bad)
 
 
-def test_naive_datetime_is_utc_with_a_warning() -> None:
+def test_naive_datetime_is_utc_with_a_warning(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Outside Django (the Django tests of the same run install Django's rule).
+    monkeypatch.setattr(settings, 'naive_rule', NaiveRule())
     with pytest.warns(NaiveDatetimeWarning, match='read as UTC'):
         obj = ServerMeasurement(cpu=1, name='a', region='b', time=datetime(2020, 1, 1))
     assert obj.time == datetime(2020, 1, 1, tzinfo=UTC)

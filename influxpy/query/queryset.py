@@ -127,7 +127,7 @@ class QuerySet:
                                      tz=tz)
         if self.query.is_series:
             return results.to_results(self.model, series, tz=tz)
-        return results.to_instances(self.model, series, tz=tz)
+        return results.to_instances(self.model, series)  # instances keep UTC
 
     def _fetch_all(self) -> list[Any]:
         if self._result_cache is None:
@@ -374,8 +374,9 @@ class QuerySet:
         return clone
 
     def tz(self, name: str) -> QuerySet:
-        """Time zone of time buckets (a day starts at local midnight) and of the returned
-        times: ``tz('Europe/Paris')``."""
+        """Time zone of time buckets (a day starts at local midnight) and of the times in
+        dicts, tuples, series and DataFrames: ``tz('Europe/Paris')``. Model instances keep
+        UTC, as in Django."""
         try:
             zoneinfo.ZoneInfo(name)
         except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError):

@@ -19,13 +19,15 @@ from decimal import Decimal
 from typing import Any
 
 from ..exceptions import QueryError, ValidationError
-from ..timeutil import rfc3339, to_ns
+from ..timeutil import MIN_NS, rfc3339, to_ns
 
 _QUOTED = str.maketrans({'\\': '\\\\', "'": "\\'", '"': '\\"', '\n': '\\n'})
 _UNQUOTABLE = re.compile('[\r\x00]')
 
 INT64_MIN = -(2 ** 63)
 INT64_MAX = 2 ** 63 - 1
+# The first time InfluxDB reads as RFC 3339 text (see quote_time).
+MIN_TEXT_NS = MIN_NS + 1
 
 
 def _check_quotable(text: str, what: str) -> None:
@@ -120,21 +122,24 @@ def quote_duration(ns: int) -> str:
     raise AssertionError('unreachable: every integer is a number of nanoseconds')
 
 
-
-
 def quote_time(value: Any) -> str:
     """A time literal exact to the nanosecond: ``'2024-01-01T00:00:00.000000001Z'``.
 
     Accepts what :func:`influxpy.timeutil.to_ns` accepts: aware datetimes, ISO strings,
-    integer epoch nanoseconds, pandas and numpy times.
+    integer epoch nanoseconds, pandas and numpy times; a time outside the range InfluxDB
+    stores raises :class:`QueryError` here, before anything is sent.
+
+    The server reads an integer literal as epoch nanoseconds over the whole range it
+    stores, but refuses RFC 3339 text at its very first time, ``MIN_NS`` ("underflows time
+    literal"; 1.6.7 reads text from ``MIN_NS + 1`` to ``MAX_NS``). Text stays the readable
+    form; a time below the text range is written as the integer.
     """
-    if type(value) is int:
-        ns = value
-    else:
-        try:
-            ns = to_ns(value)
-        except ValidationError as exc:
-            raise QueryError(str(exc)) from None
+    try:
+        ns = to_ns(value)
+    except ValidationError as exc:
+        raise QueryError(str(exc)) from None
+    if ns < MIN_TEXT_NS:
+        return str(ns)
     return f"'{rfc3339(ns)}'"
 
 

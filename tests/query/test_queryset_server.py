@@ -437,17 +437,6 @@ def test_delete_by_tags_and_time(points: list[Reading]) -> None:
         R.filter(value__gt=1).delete()
 
 
-def test_instances_read_with_tz_show_their_time_in_that_zone(points: list[Reading]) -> None:
-    paris = ZoneInfo('Europe/Paris')
-    local = list(Reading.series.tz('Europe/Paris'))
-    utc = list(Reading.series.all())
-    assert [p.time_ns for p in local] == [p.time_ns for p in utc]
-    for p in local:
-        assert p.time is not None and p.time.tzinfo == paris
-        assert p.time.utcoffset() == p.time.astimezone(paris).utcoffset()
-    assert all(p.time is not None and p.time.utcoffset() == timedelta(0) for p in utc)
-
-
 def test_batch_runs_several_querysets_in_one_request(points: list[Reading]) -> None:
     from influxpy.query import batch
     hostile = "it's \r\x00 \"odd\""  # \r and NUL cannot be inlined: they are bound

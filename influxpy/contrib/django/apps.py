@@ -1,4 +1,5 @@
-"""The app's configuration: registers checks and signal receivers, and does no I/O."""
+"""The app's configuration: registers checks and signal receivers, installs Django's rule
+for naive datetimes, and does no I/O."""
 
 from __future__ import annotations
 
@@ -14,8 +15,12 @@ class InfluxpyConfig(AppConfig):
     def ready(self) -> None:
         from django.core.signals import request_finished, setting_changed
 
+        from ... import timeutil
         from . import checks  # noqa: F401 - registers the system checks
         from .handlers import close_after_request, reset_on_setting_changed
+        from .naive import DjangoNaiveRule
+
+        timeutil.settings.naive_rule = DjangoNaiveRule()  # models, storages, commands alike
 
         setting_changed.connect(reset_on_setting_changed,
                                 dispatch_uid='influxpy.reset_on_setting_changed')

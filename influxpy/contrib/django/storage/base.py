@@ -21,7 +21,6 @@ import abc
 import inspect
 import math
 import time as time_module
-import warnings
 import zoneinfo
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -34,7 +33,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from ....exceptions import QueryError, ValidationError
-from ....timeutil import MAX_NS, MIN_NS
+from ....timeutil import MAX_NS, MIN_NS, make_aware
 from ..conf import NO_USE_TZ, StorageConfigurationError
 from .intervals import Interval, parse_interval, to_us
 from .schema import DEFAULT_MODEL, ReadingSchema, ValueColumn, resolve_model
@@ -351,7 +350,8 @@ class ReadingStorage(abc.ABC):
         return device
 
     def check_time(self, value: Any, where: str, *, now: bool = False) -> datetime:
-        """An aware datetime in UTC; naive ones are read in the current time zone."""
+        """An aware datetime in UTC; naive ones are made aware by influxpy's one rule
+        (in Django: the current time zone, with a warning)."""
         if value is None and now:
             current: datetime = timezone.now()
             return current.astimezone(UTC)
@@ -368,9 +368,11 @@ class ReadingStorage(abc.ABC):
             raise self._error(where, f'time {original!r} ({type(original).__name__}) is not a '
                                      'datetime', 'time', original)
         if timezone.is_naive(value):
-            warnings.warn(f'{self.schema.label} {where} received a naive datetime ({value}) '
-                          'while time zone support is active.', RuntimeWarning, stacklevel=4)
-            value = timezone.make_aware(value, timezone.get_current_timezone())
+            try:
+                value = make_aware(value, f'{self.schema.label} {where}')
+            except ValidationError as exc:
+                raise ValidationError(str(exc), model=self.schema.label, field='time',
+                                      value=original) from None
         utc: datetime = value.astimezone(UTC)
         if not MIN_TIME <= utc <= MAX_TIME:
             raise self._error(where, f'time {original!r} is outside the range every storage '
