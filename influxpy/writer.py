@@ -29,8 +29,10 @@ import fcntl
 import json
 import logging
 import os
+import re
 import threading
 import time
+import warnings
 import weakref
 from collections import deque
 from collections.abc import Callable, Iterable
@@ -45,6 +47,10 @@ log = logging.getLogger('influxpy.writer')
 
 class BufferFull(InfluxPyError):
     """``add()`` with ``block=False`` found ``max_buffer`` points already waiting."""
+
+
+class SpoolCorruptWarning(UserWarning):
+    """Part of a spool could not be read; it was moved aside to ``PATH.corrupt``."""
 
 
 class Target(NamedTuple):
@@ -77,24 +83,60 @@ class _Spool:
             raise InfluxPyError(f'the spool {self.path} is used by another writer') from None
 
     def pending(self) -> list[_Record]:
-        """The records not yet done (a torn last line, never acknowledged, is dropped)."""
+        """The records not yet done. A line that cannot be read (damage, a torn last line)
+        is copied to ``PATH.corrupt`` and blanked in place, so the others still replay;
+        ``self.corrupt`` lists the ``(offset, length)`` of each."""
         try:
             with open(self.offset_path, encoding='ascii') as handle:
                 done = int(handle.read().strip() or 0)
-        except FileNotFoundError:
+        except (FileNotFoundError, ValueError):
             done = 0
+        self.file.seek(0, os.SEEK_END)
+        done = min(done, self.file.tell())
         self.file.seek(done)
         records, position = [], done
+        self.corrupt: list[tuple[int, int]] = []
         for raw in self.file:
-            if not raw.endswith(b'\n'):
-                break
-            position += len(raw)
-            alias, database, rp, precision, line = json.loads(raw)
-            records.append(_Record(Target(alias, database, rp, precision), line, line,
-                                   position))
-        self.file.truncate(position)
+            start, position = position, position + len(raw)
+            if not raw.strip():
+                continue  # a blank line holds nothing
+            record, skip = _parse(raw), 0
+            while record is None and (skip := raw.find(b'["', skip + 1)) > 0:
+                record = _parse(raw[skip:])  # damage glued before an intact record
+            if record is None:
+                self.corrupt.append((start, len(raw)))
+                continue
+            if skip:
+                self.corrupt.append((start, skip))
+            records.append(_Record(*record, position))
+        if self.corrupt:
+            self._move_aside()
         self.file.seek(0, os.SEEK_END)
         return records
+
+    def _move_aside(self) -> None:
+        """Copy the unreadable bytes to ``PATH.corrupt`` (kept), then blank them here."""
+        with open(self.path, 'r+b') as spool, open(self.path + '.corrupt', 'ab') as aside:
+            for start, length in self.corrupt:
+                spool.seek(start)
+                aside.write(spool.read(length))
+            aside.flush()
+            os.fsync(aside.fileno())  # safe there before it is blanked here
+            for start, length in self.corrupt:
+                spool.seek(start)
+                blank = re.sub(rb'[^\n]', b' ', spool.read(length))  # offsets stay valid
+                spool.seek(start)
+                spool.write(blank)
+            spool.flush()
+            os.fsync(spool.fileno())
+
+    def refused(self, target: Target, lines: list[str]) -> None:
+        """Keep lines the server refused in ``PATH.failed`` (same format), never dropped."""
+        with open(self.path + '.failed', 'ab') as handle:
+            handle.write(b''.join(json.dumps([*target, line]).encode() + b'\n'
+                                  for line in lines))
+            handle.flush()
+            os.fsync(handle.fileno())
 
     def append(self, target: Target, line: str) -> int:
         self.file.write(json.dumps([*target, line]).encode() + b'\n')
@@ -117,6 +159,22 @@ class _Spool:
         self.file.close()
 
 
+def _parse(raw: bytes) -> tuple[Target, str, str] | None:
+    """A spool line as (target, line, line), or None if it is not one writer wrote."""
+    if not raw.endswith(b'\n'):
+        return None  # torn: the writer died while appending it
+    try:
+        item = json.loads(raw.decode('utf-8'))
+    except ValueError:  # UnicodeDecodeError and JSONDecodeError both are
+        return None
+    if not (isinstance(item, list) and len(item) == 5 and isinstance(item[0], str)
+            and all(v is None or isinstance(v, str) for v in item[1:3])
+            and isinstance(item[3], str) and isinstance(item[4], str) and item[4]):
+        return None
+    alias, database, rp, precision, line = item
+    return Target(alias, database, rp, precision), line, line
+
+
 class Writer:
     """Batches points of any models in the background; see the module's docstring."""
 
@@ -124,7 +182,8 @@ class Writer:
                  flush_interval: float = 1.0, max_buffer: int = 100_000, block: bool = True,
                  on_error: Callable[[Exception, list[Any]], Any] | None = None,
                  spool: str | os.PathLike[str] | None = None, retry_interval: float = 0.5,
-                 max_retry_interval: float = 30.0, close_timeout: float = 30.0) -> None:
+                 max_retry_interval: float = 30.0, close_timeout: float = 30.0,
+                 connect_wait: float = 60.0) -> None:
         if batch_size < 1 or max_buffer < batch_size:
             raise InfluxPyError(f'need 1 <= batch_size ({batch_size}) <= max_buffer '
                                 f'({max_buffer})')
@@ -137,6 +196,7 @@ class Writer:
         self.retry_interval = retry_interval
         self.max_retry_interval = max_retry_interval
         self.close_timeout = close_timeout
+        self.connect_wait = connect_wait
         self.failed: list[tuple[Exception, list[Any]]] = []
         self.written = 0
         self._queue: deque[_Record] = deque()
@@ -145,9 +205,23 @@ class Writer:
         self._flush_requested = False
         self._closed = False
         self._stopping = threading.Event()
+        self._error: Exception | None = None  # one retrying cannot fix: the writer stopped
+        self.corrupt: list[tuple[int, int]] = []  # (offset, length) moved out of the spool
         self._spool = _Spool(spool) if spool is not None else None
         if self._spool is not None:
-            self._queue.extend(self._spool.pending())
+            try:
+                self._queue.extend(self._spool.pending())
+            except BaseException:
+                self._spool.close()  # the next writer must be able to open it
+                raise
+            self.corrupt = self._spool.corrupt
+            if self.corrupt:
+                message = (f'{len(self.corrupt)} unreadable records of the spool '
+                           f'{self._spool.path} (offsets '
+                           f'{", ".join(str(start) for start, _ in self.corrupt)}) were '
+                           f'moved to {self._spool.path}.corrupt; the others are replayed')
+                log.warning(message)
+                warnings.warn(message, SpoolCorruptWarning, stacklevel=2)
         self._thread = threading.Thread(target=self._run, name='influxpy-writer', daemon=True)
         self._thread.start()
         self._atexit = _exit_hook(weakref.ref(self))

@@ -55,19 +55,13 @@ def write_points(model: type[InfluxMeasurement], objs: Iterable[InfluxMeasuremen
     serializer = serializer_for(model, precision)
     serializer.check(points)  # every value is validated before the first byte is sent
 
-    def send(start: int, end: int) -> list[Failure]:
+    def write(start: int, end: int) -> None:
         payload = ('\n'.join(serializer.lines(points[start:end])) + '\n').encode()
-        try:
-            connection.write(payload, database=meta.database,
-                             retention_policy=meta.retention_policy, precision=precision)
-        except InfluxConnectionError:
-            raise
-        except ServerError as exc:
-            if exc.status == 413 and end - start > 1:  # larger than the server takes: halve it
-                middle = (start + end) // 2
-                return send(start, middle) + send(middle, end)
-            return [(start, end, exc)]
-        return []
+        connection.write(payload, database=meta.database,
+                         retention_policy=meta.retention_policy, precision=precision)
+
+    def send(start: int, end: int) -> list[Failure]:
+        return send_split(write, start, end)
 
     failures = _send_batches(send, len(points), batch_size, workers)
     if failures:
@@ -78,6 +72,19 @@ def write_points(model: type[InfluxMeasurement], objs: Iterable[InfluxMeasuremen
             f'{len(unwritten)} of {len(points)} {meta.model_name} points were not written '
             f'(kept in .unwritten): {first.message}', status=first.status, unwritten=unwritten)
     return len(points)
+
+
+def send_split(write: Callable[[int, int], None], start: int, end: int) -> list[Failure]:
+    """``write(start, end)``, halving a range the server finds too large (413) until it
+    fits; return the ranges the server refused. A connection error propagates."""
+    try:
+        write(start, end)
+    except ServerError as exc:
+        if exc.status == 413 and end - start > 1:
+            middle = (start + end) // 2
+            return send_split(write, start, middle) + send_split(write, middle, end)
+        return [(start, end, exc)]
+    return []
 
 
 def _send_batches(send: Callable[[int, int], list[Failure]], total: int, batch_size: int,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -17,6 +18,7 @@ from typing import Any
 import pytest
 
 import influxpy
+import influxpy.writer
 from influxpy import fields, models
 from influxpy.connection import Connection
 from influxpy.exceptions import ValidationError, WriteError
@@ -283,3 +285,48 @@ def test_interpreter_exit_flushes_points_of_every_model(influx_db: Connection,
     subprocess.run([sys.executable, str(script), url], check=True, timeout=60)
     assert count(influx_db, 'ticks') == 500
     assert count(influx_db, 'tocks') == 300
+
+
+def spool_of(path: Path, url_alias: str, n: int, database: str) -> None:
+    """A spool as a writer left it: ``n`` pending points, none done."""
+    lines = [f'ticks,source=s value={float(i)} {i}' for i in range(n)]
+    path.write_bytes(b''.join(
+        (f'["{url_alias}", "{database}", null, "ns", "{line}"]\n').encode() for line in lines))
+
+
+@pytest.mark.parametrize('damage', [
+    b'garbage that is not json\n', b'\n', b'\0' * 4096, os.urandom(4096),
+    b'["default", "db", null, "ns", "caf\xe9"]\n'])
+def test_a_damaged_spool_replays_every_intact_point(influx_db: Connection, tmp_path: Path,
+                                                    damage: bytes) -> None:
+    spool = tmp_path / 'damaged.spool'
+    spool_of(spool, 'default', 100, influx_db.database)
+    intact = spool.read_bytes()
+    middle = intact.index(b'\n', len(intact) // 2) + 1
+    spool.write_bytes(intact[:middle] + damage + intact[middle:] + damage)
+    with pytest.warns(influxpy.writer.SpoolCorruptWarning) if damage.strip() else \
+            contextlib.nullcontext():
+        w = Writer(spool=spool)
+    w.close()
+    (result,) = influx_db.query('SELECT count(value) FROM ticks')
+    assert result['series'][0]['values'][0][1] == 100
+    corrupt = tmp_path / 'damaged.spool.corrupt'
+    if damage.strip():
+        assert len(w.corrupt) >= 2 and [s for s, _ in w.corrupt][0] == middle
+        assert damage in corrupt.read_bytes()  # moved aside, never deleted
+    else:
+        assert w.corrupt == [] and not corrupt.exists()
+    with Writer(spool=spool) as again:  # the spool is usable again, nothing replays twice
+        assert again.corrupt == []
+
+
+def test_a_failed_constructor_releases_the_spool(tmp_path: Path, monkeypatch: Any) -> None:
+    spool = tmp_path / 'one.spool'
+
+    def broken(self: Any) -> None:
+        raise OSError('disk error')
+    monkeypatch.setattr(influxpy.writer._Spool, 'pending', broken)
+    with pytest.raises(OSError, match='disk error'):
+        Writer(spool=spool)
+    monkeypatch.undo()
+    Writer(spool=spool).close()  # not "used by another writer"
