@@ -38,11 +38,19 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from typing import IO, Any, NamedTuple
 
-from .connection import get_connection
-from .exceptions import InfluxConnectionError, InfluxPyError, ServerError, WriteError
+from .connection import Connection, get_connection
+from .exceptions import (
+    ConfigurationError,
+    InfluxConnectionError,
+    InfluxPyError,
+    ServerError,
+    WriteError,
+)
 from .lineprotocol import serializer_for
+from .writes import send_split
 
 log = logging.getLogger('influxpy.writer')
+_JOIN_TIMEOUT = 0.5  # how long close() waits for the thread once it gave up on flushing
 
 
 class BufferFull(InfluxPyError):
@@ -205,6 +213,7 @@ class Writer:
         self._flush_requested = False
         self._closed = False
         self._stopping = threading.Event()
+        self._unconfigured = 0.0  # since when the target's connection is missing
         self._error: Exception | None = None  # one retrying cannot fix: the writer stopped
         self.corrupt: list[tuple[int, int]] = []  # (offset, length) moved out of the spool
         self._spool = _Spool(spool) if spool is not None else None
@@ -239,6 +248,8 @@ class Writer:
 
     def add_many(self, objs: Iterable[Any], timeout: float | None = None) -> None:
         """Validate every point, then queue them (all or, on a ValidationError, none)."""
+        with self._cond:
+            self._raise_if_stopped()
         records = self._serialize(list(objs))
         deadline = None if timeout is None else time.monotonic() + timeout
         with self._cond:
@@ -277,9 +288,11 @@ class Writer:
     def flush(self, timeout: float | None = None) -> bool:
         """Send everything queued now; wait until it is stored or given up.
 
-        Returns False if ``timeout`` passed first (the server is away; points wait)."""
+        Returns False if ``timeout`` passed first (the server is away; points wait).
+        Raises WriteError if the writer stopped on an error retrying cannot fix."""
         deadline = None if timeout is None else time.monotonic() + timeout
         with self._cond:
+            self._raise_if_stopped()
             self._flush_requested = True
             self._cond.notify_all()
             while self._queue or self._in_flight:
@@ -287,32 +300,55 @@ class Writer:
                 if remaining is not None and remaining <= 0:
                     return False
                 self._cond.wait(remaining)
+                self._raise_if_stopped()
             self._flush_requested = False
         return True
 
-    def close(self, timeout: float | None = None) -> None:
-        """Flush (waiting up to ``timeout``, default ``close_timeout``) and stop. Points the
-        server did not take in time stay in the spool or, without one, are raised in a
-        WriteError's ``unwritten``."""
+    def _raise_if_stopped(self) -> None:
+        if self._error is not None:
+            where = (f'wait in the spool {self._spool.path}' if self._spool is not None
+                     else 'are kept in the writer')
+            raise WriteError(f'the writer stopped on {type(self._error).__name__}: '
+                             f'{self._error}; {len(self._queue)} points {where}') \
+                from self._error
+
+    def close(self, timeout: float | None = None) -> int:
+        """Flush (waiting up to ``timeout``, default ``close_timeout``) and stop; return
+        how many points were left unsent. A request still in flight then is not waited
+        for. Points left stay in the spool (with a warning) or, without one, are raised
+        in a WriteError: ``unknown`` for the batch in flight, ``unwritten`` for the rest."""
         if self._closed:
-            return
-        flushed = self.flush(self.close_timeout if timeout is None else timeout)
+            return 0
+        try:
+            flushed = self.flush(self.close_timeout if timeout is None else timeout)
+        except WriteError:
+            flushed = False
         with self._cond:
             self._stopping.set()
             self._closed = True
-            left = [record.point for record in self._queue]
+            in_flight = [record.point for record in list(self._queue)[:self._in_flight]]
+            left = [record.point for record in list(self._queue)[self._in_flight:]]
             self._cond.notify_all()
-        self._thread.join()
+            if self._spool is not None:
+                self._spool.close()  # under the lock: the thread no longer touches it
+        self._thread.join(_JOIN_TIMEOUT)  # a request in flight is not waited for
         atexit.unregister(self._atexit)
+        total = len(in_flight) + len(left)
+        stopped = f' (the writer stopped on {self._error!r:.200})' if self._error else ''
         if self._spool is not None:
-            self._spool.close()
-            if not flushed:
-                log.warning('%d points stay in the spool %s for the next writer', len(left),
-                            self._spool.path)
-            return
-        if not flushed and left:
-            raise WriteError(f'{len(left)} points could not be written before close() '
-                             f'timed out (kept in .unwritten)', unwritten=left)
+            if total:
+                log.warning('%d points stay in the spool %s for the next writer%s', total,
+                            self._spool.path, stopped)
+            if self._error is not None:
+                self._raise_if_stopped()
+            return total
+        if total and (not flushed or self._error is not None):
+            raise WriteError(f'{total} points could not be written before close() '
+                             f'{"stopped" if self._error else "timed out"}{stopped} (kept '
+                             f'in .unwritten, and in .unknown those of the batch in flight, '
+                             f'which the server may have stored)', unwritten=left,
+                             unknown=in_flight) from self._error
+        return total
 
     def _close_at_exit(self) -> None:
         with contextlib.suppress(InfluxPyError):
@@ -327,6 +363,8 @@ class Writer:
     # -- the background thread ----------------------------------------------------------
 
     def _run(self) -> None:
+        """Send batches until closed. Never dies: an error retrying cannot fix stops the
+        sending and is raised to the caller (add, flush, close) and given to on_error."""
         backoff = self.retry_interval
         while True:
             with self._cond:
@@ -341,13 +379,23 @@ class Writer:
                     return  # close() flushed what it could; the rest is kept
                 batch = [self._queue[i] for i in range(min(self.batch_size, len(self._queue)))]
                 self._in_flight = len(batch)
-            sent = self._send(batch) if batch else True
+            try:
+                sent = self._send(batch) if batch else True
+            except Exception as exc:  # noqa: BLE001 - reported, never a silent death
+                self._stop(exc, batch)
+                return
             with self._cond:
+                if self._closed:
+                    return  # close() gave up on this batch: it stays in the spool
                 if sent:
                     for _ in batch:
                         self._queue.popleft()
                     if batch and self._spool is not None:
-                        self._spool.done(batch[-1].end, not self._queue)
+                        try:
+                            self._spool.done(batch[-1].end, not self._queue)
+                        except Exception as exc:  # noqa: BLE001 - a full disk…
+                            self._stop(exc, [], locked=True)
+                            return
                 self._in_flight = 0
                 self._cond.notify_all()
             if sent:
@@ -356,35 +404,70 @@ class Writer:
                 self._stopping.wait(backoff)  # the server is away: wait, then try again
                 backoff = min(backoff * 2, self.max_retry_interval)
 
+    def _stop(self, exc: Exception, batch: list[_Record], locked: bool = False) -> None:
+        """Stop sending on ``exc``: the points stay queued (and spooled)."""
+        log.error('the writer stopped, %d points wait: %r', len(self._queue), exc)
+        with contextlib.ExitStack() as stack:
+            if not locked:
+                stack.enter_context(self._cond)
+            self._error = exc
+            self._in_flight = 0
+            self._cond.notify_all()
+        self._report(exc, [r.point for r in batch])
+
+    def _report(self, exc: Exception, points: list[Any]) -> None:
+        if self.on_error is not None:
+            try:
+                self.on_error(exc, points)
+            except Exception:  # noqa: BLE001 - a callback must not stop the writer
+                log.exception('the on_error callback failed')
+
     def _send(self, batch: list[_Record]) -> bool:
         """Write ``batch``; False when the server is away (everything to retry)."""
         groups: dict[Target, list[_Record]] = {}
         for record in batch:
             groups.setdefault(record.target, []).append(record)
         for target, records in groups.items():
-            payload = ('\n'.join(r.line for r in records) + '\n').encode()
             try:
-                get_connection(target.alias).write(
-                    payload, database=target.database,
-                    retention_policy=target.retention_policy, precision=target.precision)
+                connection = get_connection(target.alias)
+            except ConfigurationError:  # connect(alias) not called yet: wait for it
+                self._unconfigured = self._unconfigured or time.monotonic()
+                if time.monotonic() - self._unconfigured > self.connect_wait:
+                    raise
+                log.warning('no connection %r yet, %d points wait', target.alias,
+                            len(self._queue))
+                return False
+            self._unconfigured = 0.0
+
+            def write(start: int, end: int, records: list[_Record] = records,
+                      connection: Connection = connection, target: Target = target) -> None:
+                payload = ('\n'.join(r.line for r in records[start:end]) + '\n').encode()
+                connection.write(payload, database=target.database,
+                                 retention_policy=target.retention_policy,
+                                 precision=target.precision)
+            try:
+                failures = send_split(write, 0, len(records))
             except InfluxConnectionError as exc:
                 log.warning('InfluxDB is away, %d points wait: %s', len(self._queue), exc)
                 return False
-            except ServerError as exc:
-                if exc.status is None or exc.status >= 500 or exc.status == 429:
-                    log.warning('InfluxDB failed, %d points wait: %s', len(self._queue), exc)
+            for _, _, error in failures:
+                if error.status is None or error.status >= 500 or error.status == 429:
+                    log.warning('InfluxDB failed, %d points wait: %s', len(self._queue), error)
                     return False
-                points = [r.point for r in records]
-                self.failed.append((exc, points))
-                log.error('InfluxDB refused %d points: %s', len(points), exc)
-                if self.on_error is not None:
-                    try:
-                        self.on_error(exc, points)
-                    except Exception:  # noqa: BLE001 - a callback must not stop the writer
-                        log.exception('the on_error callback failed')
-            else:
-                self.written += len(records)
+            for start, end, error in failures:
+                self._refuse(target, records[start:end], error)
+            self.written += len(records) - sum(end - start for start, end, _ in failures)
         return True
+
+    def _refuse(self, target: Target, records: list[_Record], exc: ServerError) -> None:
+        """A part the server refused: not retried, kept in ``failed`` and the spool's
+        ``.failed`` file, given to on_error."""
+        points = [r.point for r in records]
+        if self._spool is not None:
+            self._spool.refused(target, [r.line for r in records])
+        self.failed.append((exc, points))
+        log.error('InfluxDB refused %d points: %s', len(points), exc)
+        self._report(exc, points)
 
 
 def _exit_hook(reference: weakref.ref[Writer]) -> Callable[[], None]:

@@ -330,3 +330,113 @@ def test_a_failed_constructor_releases_the_spool(tmp_path: Path, monkeypatch: An
         Writer(spool=spool)
     monkeypatch.undo()
     Writer(spool=spool).close()  # not "used by another writer"
+
+
+def test_an_error_retrying_cannot_fix_is_raised_and_reported(influx_db: Connection) -> None:
+    # A URL without a database: every write fails the same way, the thread must not die.
+    influxpy.connect(influx_db.settings.base_url.replace('http://', 'influxdb://'),
+                     alias='nodb')
+    reported: list[tuple[Exception, list[Any]]] = []
+    w = Writer(using='nodb', on_error=lambda exc, points: reported.append((exc, points)))
+    try:
+        tick = Tick(source='a', value=1.0, time=1)
+        w.add(tick)
+        with pytest.raises(WriteError, match='the writer stopped on ConfigurationError'):
+            w.flush(timeout=30)  # raises at once instead of returning False (or hanging)
+        assert [points for _, points in reported] == [[tick]]
+        with pytest.raises(WriteError, match='stopped'):
+            w.add(Tick(source='a', value=2.0, time=2))
+        with pytest.raises(WriteError, match='1 points could not be written') as info:
+            w.close()
+        assert info.value.unwritten == [tick]
+        assert count(influx_db) == 0
+    finally:
+        influxpy.disconnect('nodb')
+
+
+def test_a_spool_replayed_before_connect_waits_for_the_connection(
+        influx_db: Connection, tmp_path: Path) -> None:
+    spool = tmp_path / 'early.spool'
+    spool_of(spool, 'later', 100, influx_db.database)
+    w = Writer(spool=spool, retry_interval=0.05, max_retry_interval=0.2, flush_interval=0.1)
+    try:
+        time.sleep(0.5)  # the thread meets the missing connection and waits
+        assert w._error is None
+        influxpy.connect(influx_db.settings.base_url.replace('http://', 'influxdb://')
+                         + f'/{influx_db.database}', alias='later')
+        assert w.flush(timeout=30)
+        w.close()
+        assert count(influx_db) == 100
+    finally:
+        influxpy.disconnect('later')
+
+
+class Blob(models.InfluxMeasurement):
+    measurement = 'blobs'
+    text = fields.StringField()
+    more = fields.StringField(null=True)  # a string is at most 64 KiB: a huge point needs several
+    most = fields.StringField(null=True)
+    rest = fields.StringField(null=True)
+
+    class Meta:
+        using = 'small'
+
+
+def test_a_batch_too_large_for_the_server_is_split_by_the_writer(tmp_path: Path) -> None:
+    with InfluxServer(env={'INFLUXDB_HTTP_MAX_BODY_SIZE': '200000'}) as server:
+        conn = influxpy.connect(f'{server.url}/small', alias='small')
+        conn.query('CREATE DATABASE small')
+        spool = tmp_path / 'big.spool'
+        try:
+            y = 'y' * 60_000
+            huge = Blob(text=y, more=y, most=y, rest=y, time=10**9)  # 240 kB alone
+            with Writer(batch_size=200, spool=spool, flush_interval=0.1) as w:
+                w.add_many(Blob(text=f'{i:05}' + 'x' * 10_000, time=i) for i in range(100))
+                w.add(huge)
+            (result,) = conn.query('SELECT count("text") FROM blobs')
+            assert result['series'][0]['values'][0][1] == 100
+            # The one point larger than the server takes is reported and kept on disk.
+            assert len(w.failed) == 1 and w.failed[0][1] == [huge]
+            assert w.failed[0][0].status == 413  # type: ignore[attr-defined]
+            failed = (tmp_path / 'big.spool.failed').read_bytes().splitlines()
+            assert len(failed) == 1 and failed[0].count(b'y' * 60_000) == 4
+            assert w.written == 100
+        finally:
+            influxpy.disconnect('small')
+
+
+@pytest.mark.parametrize('spooled', [True, False])
+def test_close_with_a_timeout_does_not_wait_for_a_hung_request(tmp_path: Path,
+                                                               spooled: bool) -> None:
+    listener = socket.socket()  # accepts connections, never answers
+    listener.bind(('127.0.0.1', 0))
+    listener.listen(8)
+    port = listener.getsockname()[1]
+    influxpy.connect(f'influxdb://127.0.0.1:{port}/db?timeout=5&retries=3', alias='hung')
+    spool = tmp_path / 'hung.spool' if spooled else None
+    try:
+        w = Writer(using='hung', spool=spool, flush_interval=0.05)
+        w.add_many(Tick(source='a', value=1.0, time=i) for i in range(10))
+        assert wait_for(lambda: w._in_flight == 10)
+        done = threading.Event()
+        outcome: list[Any] = []
+
+        def close() -> None:
+            try:
+                outcome.append(w.close(timeout=0.5))
+            except WriteError as exc:
+                outcome.append(exc)
+            done.set()
+        threading.Thread(target=close, daemon=True).start()
+        # The request's own retry cycle is 4 x 5 s; close() must not wait for it.
+        assert done.wait(5), 'close(timeout=0.5) waited for the hung request'
+        if spooled:
+            assert outcome == [10]
+            assert len(spool.read_bytes().splitlines()) == 10  # type: ignore[union-attr]
+        else:
+            (error,) = outcome
+            assert isinstance(error, WriteError)
+            assert len(error.unknown) == 10 and error.unwritten == []
+    finally:
+        influxpy.disconnect('hung')
+        listener.close()
