@@ -440,3 +440,32 @@ def test_close_with_a_timeout_does_not_wait_for_a_hung_request(tmp_path: Path,
     finally:
         influxpy.disconnect('hung')
         listener.close()
+
+
+def test_points_of_batches_in_flight_at_a_timeout_are_unknown_not_unwritten(
+        breakable: tuple[InfluxServer, Connection]) -> None:
+    server, conn = breakable
+    assert server.process is not None
+
+    class Timed(models.InfluxMeasurement):
+        measurement = 'ticks'
+        value = fields.FloatField()
+
+        class Meta:
+            using = 'breakable'
+    points = [Timed(value=float(i), time=i) for i in range(20_000)]
+    os.kill(server.process.pid, signal.SIGSTOP)  # requests are accepted, never answered
+    try:
+        with pytest.raises(WriteError) as info:
+            Timed.series.bulk_create(points, batch_size=1000)
+    finally:
+        os.kill(server.process.pid, signal.SIGCONT)
+    error = info.value
+    assert len(error.unknown) + len(error.unwritten) == len(points)
+    assert error.unknown  # the batches in flight when the timeout came
+    unwritten = {p.time_ns for p in error.unwritten}
+    time.sleep(2)  # let the resumed server apply what it had received
+    (result,) = conn.query('SELECT value FROM ticks')
+    on_server = {row[0] for row in result.get('series', [{'values': []}])[0]['values']}
+    assert not on_server & unwritten  # nothing reported unwritten was stored
+    assert on_server <= {p.time_ns for p in error.unknown}
