@@ -13,12 +13,16 @@ when ``batch_size`` points wait, every ``flush_interval`` seconds, on ``flush()`
   ``max_buffer`` points wait, ``add()`` blocks (or raises :class:`BufferFull` with
   ``block=False``): memory stays bounded.
 - A batch the server refuses (a field type conflict…) is not retried: its points go to
-  ``writer.failed`` and to the ``on_error(error, points)`` callback; later points go on.
+  ``writer.failed``, the spool's ``PATH.failed`` file and the ``on_error(error, points)``
+  callback; later points go on. A batch too large (413) is split first.
+- An error that retrying cannot fix stops the sending (never silently): it goes to
+  ``on_error`` and is raised from the next ``add()``, ``flush()`` or ``close()``.
 - With ``spool=PATH`` every accepted point is appended to that file before ``add()``
   returns, and a point is marked done only once the server stored it. If the process
   dies (even by SIGKILL) or the server stays away, the next writer opened on the same
   spool sends what was left. A point may be sent twice after a crash; that is harmless,
   because a point with the same measurement, tags and time overwrites itself.
+  Unreadable parts of a spool are moved to ``PATH.corrupt`` and reported; the rest replays.
 """
 
 from __future__ import annotations
@@ -83,6 +87,7 @@ class _Spool:
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = os.fspath(path)
         self.offset_path = self.path + '.offset'
+        self.corrupt: list[tuple[int, int]] = []  # (offset, length) moved to PATH.corrupt
         self.file: IO[bytes] = open(self.path, 'a+b')  # noqa: SIM115 - kept open
         try:
             fcntl.flock(self.file, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -100,10 +105,11 @@ class _Spool:
         except (FileNotFoundError, ValueError):
             done = 0
         self.file.seek(0, os.SEEK_END)
-        done = min(done, self.file.tell())
+        if done > self.file.tell():
+            done = 0  # a stale offset: replaying all is harmless, skipping is not
         self.file.seek(done)
         records, position = [], done
-        self.corrupt: list[tuple[int, int]] = []
+        self.corrupt = []
         for raw in self.file:
             start, position = position, position + len(raw)
             if not raw.strip():

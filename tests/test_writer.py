@@ -469,3 +469,45 @@ def test_points_of_batches_in_flight_at_a_timeout_are_unknown_not_unwritten(
     on_server = {row[0] for row in result.get('series', [{'values': []}])[0]['values']}
     assert not on_server & unwritten  # nothing reported unwritten was stored
     assert on_server <= {p.time_ns for p in error.unknown}
+
+
+HUNG_CHILD = '''
+import sys, influxpy
+from influxpy import fields, models
+from influxpy.writer import Writer
+
+class Tick(models.InfluxMeasurement):
+    measurement = 'ticks'
+    source = fields.InfluxTag()
+    value = fields.FloatField()
+
+influxpy.connect(sys.argv[1], alias='default')
+w = Writer(flush_interval=0.05, spool=sys.argv[2])
+w.add_many(Tick(source='s', value=1.0, time=i) for i in range(10))
+while not w._in_flight:
+    pass
+print('in flight', flush=True)
+'''
+
+
+def test_the_exit_time_flush_does_not_wait_for_a_hung_request(tmp_path: Path) -> None:
+    listener = socket.socket()  # accepts connections, never answers
+    listener.bind(('127.0.0.1', 0))
+    listener.listen(8)
+    script = tmp_path / 'child.py'
+    script.write_text(textwrap.dedent(HUNG_CHILD))
+    spool = tmp_path / 'exit.spool'
+    url = f'influxdb://127.0.0.1:{listener.getsockname()[1]}/db?timeout=120&retries=0'
+    try:
+        child = subprocess.Popen([sys.executable, str(script), url, str(spool)],
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            # The request would hang 120 s; the exit-time close gives up after its 10 s.
+            out, err = child.communicate(timeout=60)
+        finally:
+            child.kill()
+        assert 'in flight' in out
+        assert '10 points stay in the spool' in err
+        assert len(spool.read_bytes().splitlines()) == 10  # kept for the next writer
+    finally:
+        listener.close()
