@@ -171,7 +171,7 @@ def test_server_stopped_mid_stream_loses_nothing(
     assert count(conn) == total
 
 
-CHILD = '''
+CHILD_START = '''
 import sys, influxpy
 from influxpy import fields, models
 from influxpy.writer import Writer
@@ -182,7 +182,8 @@ class Tick(models.InfluxMeasurement):
     value = fields.FloatField()
 
 influxpy.connect(sys.argv[1], alias='default')
-w = Writer(batch_size=10_000, flush_interval=3600, spool=sys.argv[2])
+'''
+CHILD = CHILD_START + '''w = Writer(batch_size=10_000, flush_interval=3600, spool=sys.argv[2])
 for i in range(1_000_000):
     w.add(Tick(source='s', value=float(i), time=i))
     if i % 1000 == 999:
@@ -405,13 +406,22 @@ def test_a_batch_too_large_for_the_server_is_split_by_the_writer(tmp_path: Path)
             influxpy.disconnect('small')
 
 
-@pytest.mark.parametrize('spooled', [True, False])
-def test_close_with_a_timeout_does_not_wait_for_a_hung_request(tmp_path: Path,
-                                                               spooled: bool) -> None:
-    listener = socket.socket()  # accepts connections, never answers
+@pytest.fixture
+def hung_port() -> Iterator[int]:
+    """A loopback port that accepts connections and never answers."""
+    listener = socket.socket()
     listener.bind(('127.0.0.1', 0))
     listener.listen(8)
-    port = listener.getsockname()[1]
+    try:
+        yield listener.getsockname()[1]
+    finally:
+        listener.close()
+
+
+@pytest.mark.parametrize('spooled', [True, False])
+def test_close_with_a_timeout_does_not_wait_for_a_hung_request(tmp_path: Path, spooled: bool,
+                                                               hung_port: int) -> None:
+    port = hung_port
     influxpy.connect(f'influxdb://127.0.0.1:{port}/db?timeout=5&retries=3', alias='hung')
     spool = tmp_path / 'hung.spool' if spooled else None
     try:
@@ -439,7 +449,6 @@ def test_close_with_a_timeout_does_not_wait_for_a_hung_request(tmp_path: Path,
             assert len(error.unknown) == 10 and error.unwritten == []
     finally:
         influxpy.disconnect('hung')
-        listener.close()
 
 
 def test_points_of_batches_in_flight_at_a_timeout_are_unknown_not_unwritten(
@@ -471,18 +480,7 @@ def test_points_of_batches_in_flight_at_a_timeout_are_unknown_not_unwritten(
     assert on_server <= {p.time_ns for p in error.unknown}
 
 
-HUNG_CHILD = '''
-import sys, influxpy
-from influxpy import fields, models
-from influxpy.writer import Writer
-
-class Tick(models.InfluxMeasurement):
-    measurement = 'ticks'
-    source = fields.InfluxTag()
-    value = fields.FloatField()
-
-influxpy.connect(sys.argv[1], alias='default')
-w = Writer(flush_interval=0.05, spool=sys.argv[2])
+HUNG_CHILD = CHILD_START + '''w = Writer(flush_interval=0.05, spool=sys.argv[2])
 w.add_many(Tick(source='s', value=1.0, time=i) for i in range(10))
 while not w._in_flight:
     pass
@@ -490,24 +488,19 @@ print('in flight', flush=True)
 '''
 
 
-def test_the_exit_time_flush_does_not_wait_for_a_hung_request(tmp_path: Path) -> None:
-    listener = socket.socket()  # accepts connections, never answers
-    listener.bind(('127.0.0.1', 0))
-    listener.listen(8)
+def test_the_exit_time_flush_does_not_wait_for_a_hung_request(tmp_path: Path,
+                                                              hung_port: int) -> None:
     script = tmp_path / 'child.py'
     script.write_text(textwrap.dedent(HUNG_CHILD))
     spool = tmp_path / 'exit.spool'
-    url = f'influxdb://127.0.0.1:{listener.getsockname()[1]}/db?timeout=120&retries=0'
+    url = f'influxdb://127.0.0.1:{hung_port}/db?timeout=120&retries=0'
+    child = subprocess.Popen([sys.executable, str(script), url, str(spool)],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        child = subprocess.Popen([sys.executable, str(script), url, str(spool)],
-                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        try:
-            # The request would hang 120 s; the exit-time close gives up after its 10 s.
-            out, err = child.communicate(timeout=60)
-        finally:
-            child.kill()
-        assert 'in flight' in out
-        assert '10 points stay in the spool' in err
-        assert len(spool.read_bytes().splitlines()) == 10  # kept for the next writer
+        # The request would hang 120 s; the exit-time close gives up after its 10 s.
+        out, err = child.communicate(timeout=60)
     finally:
-        listener.close()
+        child.kill()
+    assert 'in flight' in out
+    assert '10 points stay in the spool' in err
+    assert len(spool.read_bytes().splitlines()) == 10  # kept for the next writer
