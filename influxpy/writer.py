@@ -314,8 +314,8 @@ class Writer:
         if self._error is not None:
             where = (f'wait in the spool {self._spool.path}' if self._spool is not None
                      else 'are kept in the writer')
-            raise WriteError(f'the writer stopped on {type(self._error).__name__}: '
-                             f'{self._error}; {len(self._queue)} points {where}') \
+            raise WriteError(f'the writer stopped on {_describe(self._error)}; '
+                             f'{len(self._queue)} points {where}') \
                 from self._error
 
     def close(self, timeout: float | None = None) -> int:
@@ -340,7 +340,7 @@ class Writer:
         self._thread.join(_JOIN_TIMEOUT)  # a request in flight is not waited for
         atexit.unregister(self._atexit)
         total = len(in_flight) + len(left)
-        stopped = f' (the writer stopped on {self._error!r:.200})' if self._error else ''
+        stopped = f' (the writer stopped on {_describe(self._error)})' if self._error else ''
         if self._spool is not None:
             if total:
                 log.warning('%d points stay in the spool %s for the next writer%s', total,
@@ -369,8 +369,8 @@ class Writer:
     # -- the background thread ----------------------------------------------------------
 
     def _run(self) -> None:
-        """Send batches until closed. Never dies: an error retrying cannot fix stops the
-        sending and is raised to the caller (add, flush, close) and given to on_error."""
+        """Send batches until closed. Never dies silently: an error retrying cannot fix
+        stops the sending, is raised to the caller (add, flush, close), given to on_error."""
         backoff = self.retry_interval
         while True:
             with self._cond:
@@ -390,6 +390,7 @@ class Writer:
             except Exception as exc:  # noqa: BLE001 - reported, never a silent death
                 self._stop(exc, batch)
                 return
+            failure: Exception | None = None
             with self._cond:
                 if self._closed:
                     return  # close() gave up on this batch: it stays in the spool
@@ -400,22 +401,22 @@ class Writer:
                         try:
                             self._spool.done(batch[-1].end, not self._queue)
                         except Exception as exc:  # noqa: BLE001 - a full disk…
-                            self._stop(exc, [], locked=True)
-                            return
+                            failure = exc
                 self._in_flight = 0
                 self._cond.notify_all()
+            if failure is not None:
+                self._stop(failure, [])
+                return
             if sent:
                 backoff = self.retry_interval
             else:
                 self._stopping.wait(backoff)  # the server is away: wait, then try again
                 backoff = min(backoff * 2, self.max_retry_interval)
 
-    def _stop(self, exc: Exception, batch: list[_Record], locked: bool = False) -> None:
+    def _stop(self, exc: Exception, batch: list[_Record]) -> None:
         """Stop sending on ``exc``: the points stay queued (and spooled)."""
-        log.error('the writer stopped, %d points wait: %r', len(self._queue), exc)
-        with contextlib.ExitStack() as stack:
-            if not locked:
-                stack.enter_context(self._cond)
+        log.error('the writer stopped, %d points wait: %s', len(self._queue), _describe(exc))
+        with self._cond:
             self._error = exc
             self._in_flight = 0
             self._cond.notify_all()
@@ -474,6 +475,11 @@ class Writer:
         self.failed.append((exc, points))
         log.error('InfluxDB refused %d points: %s', len(points), exc)
         self._report(exc, points)
+
+
+def _describe(exc: Exception) -> str:
+    """The error's type and text (not its repr, which may hold the values it failed on)."""
+    return f'{type(exc).__name__}: {exc}'
 
 
 def _exit_hook(reference: weakref.ref[Writer]) -> Callable[[], None]:
