@@ -60,12 +60,17 @@ class DatabaseNotFound(ServerError):
 
 
 class WriteError(ServerError):
-    """A write failed; ``unwritten`` holds the points that did not reach the server."""
+    """A write failed; ``unwritten`` holds the points certainly not on the server.
+
+    ``unknown`` holds the points of batches in flight when the server stopped answering
+    (a timeout): the server may have stored them after all. Writing them again is
+    harmless (a point with the same measurement, tags and time overwrites itself)."""
 
     def __init__(self, message: str, *, status: int | None = None,
-                 unwritten: Sequence[Any] = ()) -> None:
+                 unwritten: Sequence[Any] = (), unknown: Sequence[Any] = ()) -> None:
         super().__init__(message, status=status)
         self.unwritten = list(unwritten)
+        self.unknown = list(unknown)
 
 
 class PandasMissingError(InfluxPyError, ImportError):

@@ -13,12 +13,16 @@ when ``batch_size`` points wait, every ``flush_interval`` seconds, on ``flush()`
   ``max_buffer`` points wait, ``add()`` blocks (or raises :class:`BufferFull` with
   ``block=False``): memory stays bounded.
 - A batch the server refuses (a field type conflict…) is not retried: its points go to
-  ``writer.failed`` and to the ``on_error(error, points)`` callback; later points go on.
+  ``writer.failed``, the spool's ``PATH.failed`` file and the ``on_error(error, points)``
+  callback; later points go on. A batch too large (413) is split first.
+- An error that retrying cannot fix stops the sending (never silently): it goes to
+  ``on_error`` and is raised from the next ``add()``, ``flush()`` or ``close()``.
 - With ``spool=PATH`` every accepted point is appended to that file before ``add()``
   returns, and a point is marked done only once the server stored it. If the process
   dies (even by SIGKILL) or the server stays away, the next writer opened on the same
   spool sends what was left. A point may be sent twice after a crash; that is harmless,
   because a point with the same measurement, tags and time overwrites itself.
+  Unreadable parts of a spool are moved to ``PATH.corrupt`` and reported; the rest replays.
 """
 
 from __future__ import annotations
@@ -29,22 +33,36 @@ import fcntl
 import json
 import logging
 import os
+import re
 import threading
 import time
+import warnings
 import weakref
 from collections import deque
 from collections.abc import Callable, Iterable
 from typing import IO, Any, NamedTuple
 
-from .connection import get_connection
-from .exceptions import InfluxConnectionError, InfluxPyError, ServerError, WriteError
+from .connection import Connection, get_connection
+from .exceptions import (
+    ConfigurationError,
+    InfluxConnectionError,
+    InfluxPyError,
+    ServerError,
+    WriteError,
+)
 from .lineprotocol import serializer_for
+from .writes import send_split
 
 log = logging.getLogger('influxpy.writer')
+_JOIN_TIMEOUT = 0.5  # how long close() waits for the thread once it gave up on flushing
 
 
 class BufferFull(InfluxPyError):
     """``add()`` with ``block=False`` found ``max_buffer`` points already waiting."""
+
+
+class SpoolCorruptWarning(UserWarning):
+    """Part of a spool could not be read; it was moved aside to ``PATH.corrupt``."""
 
 
 class Target(NamedTuple):
@@ -69,6 +87,7 @@ class _Spool:
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = os.fspath(path)
         self.offset_path = self.path + '.offset'
+        self.corrupt: list[tuple[int, int]] = []  # (offset, length) moved to PATH.corrupt
         self.file: IO[bytes] = open(self.path, 'a+b')  # noqa: SIM115 - kept open
         try:
             fcntl.flock(self.file, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -77,24 +96,61 @@ class _Spool:
             raise InfluxPyError(f'the spool {self.path} is used by another writer') from None
 
     def pending(self) -> list[_Record]:
-        """The records not yet done (a torn last line, never acknowledged, is dropped)."""
+        """The records not yet done. A line that cannot be read (damage, a torn last line)
+        is copied to ``PATH.corrupt`` and blanked in place, so the others still replay;
+        ``self.corrupt`` lists the ``(offset, length)`` of each."""
         try:
             with open(self.offset_path, encoding='ascii') as handle:
                 done = int(handle.read().strip() or 0)
-        except FileNotFoundError:
+        except (FileNotFoundError, ValueError):
             done = 0
+        self.file.seek(0, os.SEEK_END)
+        if done > self.file.tell():
+            done = 0  # a stale offset: replaying all is harmless, skipping is not
         self.file.seek(done)
         records, position = [], done
+        self.corrupt = []
         for raw in self.file:
-            if not raw.endswith(b'\n'):
-                break
-            position += len(raw)
-            alias, database, rp, precision, line = json.loads(raw)
-            records.append(_Record(Target(alias, database, rp, precision), line, line,
-                                   position))
-        self.file.truncate(position)
+            start, position = position, position + len(raw)
+            if not raw.strip():
+                continue  # a blank line holds nothing
+            record, skip = _parse(raw), 0
+            while record is None and (skip := raw.find(b'["', skip + 1)) > 0:
+                record = _parse(raw[skip:])  # damage glued before an intact record
+            if record is None:
+                self.corrupt.append((start, len(raw)))
+                continue
+            if skip:
+                self.corrupt.append((start, skip))
+            records.append(_Record(*record, position))
+        if self.corrupt:
+            self._move_aside()
         self.file.seek(0, os.SEEK_END)
         return records
+
+    def _move_aside(self) -> None:
+        """Copy the unreadable bytes to ``PATH.corrupt`` (kept), then blank them here."""
+        with open(self.path, 'r+b') as spool, open(self.path + '.corrupt', 'ab') as aside:
+            for start, length in self.corrupt:
+                spool.seek(start)
+                aside.write(spool.read(length))
+            aside.flush()
+            os.fsync(aside.fileno())  # safe there before it is blanked here
+            for start, length in self.corrupt:
+                spool.seek(start)
+                blank = re.sub(rb'[^\n]', b' ', spool.read(length))  # offsets stay valid
+                spool.seek(start)
+                spool.write(blank)
+            spool.flush()
+            os.fsync(spool.fileno())
+
+    def refused(self, target: Target, lines: list[str]) -> None:
+        """Keep lines the server refused in ``PATH.failed`` (same format), never dropped."""
+        with open(self.path + '.failed', 'ab') as handle:
+            handle.write(b''.join(json.dumps([*target, line]).encode() + b'\n'
+                                  for line in lines))
+            handle.flush()
+            os.fsync(handle.fileno())
 
     def append(self, target: Target, line: str) -> int:
         self.file.write(json.dumps([*target, line]).encode() + b'\n')
@@ -117,6 +173,22 @@ class _Spool:
         self.file.close()
 
 
+def _parse(raw: bytes) -> tuple[Target, str, str] | None:
+    """A spool line as (target, line, line), or None if it is not one writer wrote."""
+    if not raw.endswith(b'\n'):
+        return None  # torn: the writer died while appending it
+    try:
+        item = json.loads(raw.decode('utf-8'))
+    except ValueError:  # UnicodeDecodeError and JSONDecodeError both are
+        return None
+    if not (isinstance(item, list) and len(item) == 5 and isinstance(item[0], str)
+            and all(v is None or isinstance(v, str) for v in item[1:3])
+            and isinstance(item[3], str) and isinstance(item[4], str) and item[4]):
+        return None
+    alias, database, rp, precision, line = item
+    return Target(alias, database, rp, precision), line, line
+
+
 class Writer:
     """Batches points of any models in the background; see the module's docstring."""
 
@@ -124,7 +196,8 @@ class Writer:
                  flush_interval: float = 1.0, max_buffer: int = 100_000, block: bool = True,
                  on_error: Callable[[Exception, list[Any]], Any] | None = None,
                  spool: str | os.PathLike[str] | None = None, retry_interval: float = 0.5,
-                 max_retry_interval: float = 30.0, close_timeout: float = 30.0) -> None:
+                 max_retry_interval: float = 30.0, close_timeout: float = 30.0,
+                 connect_wait: float = 60.0) -> None:
         if batch_size < 1 or max_buffer < batch_size:
             raise InfluxPyError(f'need 1 <= batch_size ({batch_size}) <= max_buffer '
                                 f'({max_buffer})')
@@ -137,6 +210,7 @@ class Writer:
         self.retry_interval = retry_interval
         self.max_retry_interval = max_retry_interval
         self.close_timeout = close_timeout
+        self.connect_wait = connect_wait
         self.failed: list[tuple[Exception, list[Any]]] = []
         self.written = 0
         self._queue: deque[_Record] = deque()
@@ -145,9 +219,24 @@ class Writer:
         self._flush_requested = False
         self._closed = False
         self._stopping = threading.Event()
+        self._unconfigured = 0.0  # since when the target's connection is missing
+        self._error: Exception | None = None  # one retrying cannot fix: the writer stopped
+        self.corrupt: list[tuple[int, int]] = []  # (offset, length) moved out of the spool
         self._spool = _Spool(spool) if spool is not None else None
         if self._spool is not None:
-            self._queue.extend(self._spool.pending())
+            try:
+                self._queue.extend(self._spool.pending())
+            except BaseException:
+                self._spool.close()  # the next writer must be able to open it
+                raise
+            self.corrupt = self._spool.corrupt
+            if self.corrupt:
+                message = (f'{len(self.corrupt)} unreadable records of the spool '
+                           f'{self._spool.path} (offsets '
+                           f'{", ".join(str(start) for start, _ in self.corrupt)}) were '
+                           f'moved to {self._spool.path}.corrupt; the others are replayed')
+                log.warning(message)
+                warnings.warn(message, SpoolCorruptWarning, stacklevel=2)
         self._thread = threading.Thread(target=self._run, name='influxpy-writer', daemon=True)
         self._thread.start()
         self._atexit = _exit_hook(weakref.ref(self))
@@ -165,6 +254,8 @@ class Writer:
 
     def add_many(self, objs: Iterable[Any], timeout: float | None = None) -> None:
         """Validate every point, then queue them (all or, on a ValidationError, none)."""
+        with self._cond:
+            self._raise_if_stopped()
         records = self._serialize(list(objs))
         deadline = None if timeout is None else time.monotonic() + timeout
         with self._cond:
@@ -203,9 +294,11 @@ class Writer:
     def flush(self, timeout: float | None = None) -> bool:
         """Send everything queued now; wait until it is stored or given up.
 
-        Returns False if ``timeout`` passed first (the server is away; points wait)."""
+        Returns False if ``timeout`` passed first (the server is away; points wait).
+        Raises WriteError if the writer stopped on an error retrying cannot fix."""
         deadline = None if timeout is None else time.monotonic() + timeout
         with self._cond:
+            self._raise_if_stopped()
             self._flush_requested = True
             self._cond.notify_all()
             while self._queue or self._in_flight:
@@ -213,32 +306,55 @@ class Writer:
                 if remaining is not None and remaining <= 0:
                     return False
                 self._cond.wait(remaining)
+                self._raise_if_stopped()
             self._flush_requested = False
         return True
 
-    def close(self, timeout: float | None = None) -> None:
-        """Flush (waiting up to ``timeout``, default ``close_timeout``) and stop. Points the
-        server did not take in time stay in the spool or, without one, are raised in a
-        WriteError's ``unwritten``."""
+    def _raise_if_stopped(self) -> None:
+        if self._error is not None:
+            where = (f'wait in the spool {self._spool.path}' if self._spool is not None
+                     else 'are kept in the writer')
+            raise WriteError(f'the writer stopped on {_describe(self._error)}; '
+                             f'{len(self._queue)} points {where}') \
+                from self._error
+
+    def close(self, timeout: float | None = None) -> int:
+        """Flush (waiting up to ``timeout``, default ``close_timeout``) and stop; return
+        how many points were left unsent. A request still in flight then is not waited
+        for. Points left stay in the spool (with a warning) or, without one, are raised
+        in a WriteError: ``unknown`` for the batch in flight, ``unwritten`` for the rest."""
         if self._closed:
-            return
-        flushed = self.flush(self.close_timeout if timeout is None else timeout)
+            return 0
+        try:
+            flushed = self.flush(self.close_timeout if timeout is None else timeout)
+        except WriteError:
+            flushed = False
         with self._cond:
             self._stopping.set()
             self._closed = True
-            left = [record.point for record in self._queue]
+            in_flight = [record.point for record in list(self._queue)[:self._in_flight]]
+            left = [record.point for record in list(self._queue)[self._in_flight:]]
             self._cond.notify_all()
-        self._thread.join()
+            if self._spool is not None:
+                self._spool.close()  # under the lock: the thread no longer touches it
+        self._thread.join(_JOIN_TIMEOUT)  # a request in flight is not waited for
         atexit.unregister(self._atexit)
+        total = len(in_flight) + len(left)
+        stopped = f' (the writer stopped on {_describe(self._error)})' if self._error else ''
         if self._spool is not None:
-            self._spool.close()
-            if not flushed:
-                log.warning('%d points stay in the spool %s for the next writer', len(left),
-                            self._spool.path)
-            return
-        if not flushed and left:
-            raise WriteError(f'{len(left)} points could not be written before close() '
-                             f'timed out (kept in .unwritten)', unwritten=left)
+            if total:
+                log.warning('%d points stay in the spool %s for the next writer%s', total,
+                            self._spool.path, stopped)
+            if self._error is not None:
+                self._raise_if_stopped()
+            return total
+        if total and (not flushed or self._error is not None):
+            raise WriteError(f'{total} points could not be written before close() '
+                             f'{"stopped" if self._error else "timed out"}{stopped} (kept '
+                             f'in .unwritten, and in .unknown those of the batch in flight, '
+                             f'which the server may have stored)', unwritten=left,
+                             unknown=in_flight) from self._error
+        return total
 
     def _close_at_exit(self) -> None:
         with contextlib.suppress(InfluxPyError):
@@ -253,6 +369,8 @@ class Writer:
     # -- the background thread ----------------------------------------------------------
 
     def _run(self) -> None:
+        """Send batches until closed. Never dies silently: an error retrying cannot fix
+        stops the sending, is raised to the caller (add, flush, close), given to on_error."""
         backoff = self.retry_interval
         while True:
             with self._cond:
@@ -267,20 +385,49 @@ class Writer:
                     return  # close() flushed what it could; the rest is kept
                 batch = [self._queue[i] for i in range(min(self.batch_size, len(self._queue)))]
                 self._in_flight = len(batch)
-            sent = self._send(batch) if batch else True
+            try:
+                sent = self._send(batch) if batch else True
+            except Exception as exc:  # noqa: BLE001 - reported, never a silent death
+                self._stop(exc, batch)
+                return
+            failure: Exception | None = None
             with self._cond:
+                if self._closed:
+                    return  # close() gave up on this batch: it stays in the spool
                 if sent:
                     for _ in batch:
                         self._queue.popleft()
                     if batch and self._spool is not None:
-                        self._spool.done(batch[-1].end, not self._queue)
+                        try:
+                            self._spool.done(batch[-1].end, not self._queue)
+                        except Exception as exc:  # noqa: BLE001 - a full disk…
+                            failure = exc
                 self._in_flight = 0
                 self._cond.notify_all()
+            if failure is not None:
+                self._stop(failure, [])
+                return
             if sent:
                 backoff = self.retry_interval
             else:
                 self._stopping.wait(backoff)  # the server is away: wait, then try again
                 backoff = min(backoff * 2, self.max_retry_interval)
+
+    def _stop(self, exc: Exception, batch: list[_Record]) -> None:
+        """Stop sending on ``exc``: the points stay queued (and spooled)."""
+        log.error('the writer stopped, %d points wait: %s', len(self._queue), _describe(exc))
+        with self._cond:
+            self._error = exc
+            self._in_flight = 0
+            self._cond.notify_all()
+        self._report(exc, [r.point for r in batch])
+
+    def _report(self, exc: Exception, points: list[Any]) -> None:
+        if self.on_error is not None:
+            try:
+                self.on_error(exc, points)
+            except Exception:  # noqa: BLE001 - a callback must not stop the writer
+                log.exception('the on_error callback failed')
 
     def _send(self, batch: list[_Record]) -> bool:
         """Write ``batch``; False when the server is away (everything to retry)."""
@@ -288,29 +435,51 @@ class Writer:
         for record in batch:
             groups.setdefault(record.target, []).append(record)
         for target, records in groups.items():
-            payload = ('\n'.join(r.line for r in records) + '\n').encode()
             try:
-                get_connection(target.alias).write(
-                    payload, database=target.database,
-                    retention_policy=target.retention_policy, precision=target.precision)
+                connection = get_connection(target.alias)
+            except ConfigurationError:  # connect(alias) not called yet: wait for it
+                self._unconfigured = self._unconfigured or time.monotonic()
+                if time.monotonic() - self._unconfigured > self.connect_wait:
+                    raise
+                log.warning('no connection %r yet, %d points wait', target.alias,
+                            len(self._queue))
+                return False
+            self._unconfigured = 0.0
+
+            def write(start: int, end: int, records: list[_Record] = records,
+                      connection: Connection = connection, target: Target = target) -> None:
+                payload = ('\n'.join(r.line for r in records[start:end]) + '\n').encode()
+                connection.write(payload, database=target.database,
+                                 retention_policy=target.retention_policy,
+                                 precision=target.precision)
+            try:
+                failures = send_split(write, 0, len(records))
             except InfluxConnectionError as exc:
                 log.warning('InfluxDB is away, %d points wait: %s', len(self._queue), exc)
                 return False
-            except ServerError as exc:
-                if exc.status is None or exc.status >= 500 or exc.status == 429:
-                    log.warning('InfluxDB failed, %d points wait: %s', len(self._queue), exc)
+            for _, _, error in failures:
+                if error.status is None or error.status >= 500 or error.status == 429:
+                    log.warning('InfluxDB failed, %d points wait: %s', len(self._queue), error)
                     return False
-                points = [r.point for r in records]
-                self.failed.append((exc, points))
-                log.error('InfluxDB refused %d points: %s', len(points), exc)
-                if self.on_error is not None:
-                    try:
-                        self.on_error(exc, points)
-                    except Exception:  # noqa: BLE001 - a callback must not stop the writer
-                        log.exception('the on_error callback failed')
-            else:
-                self.written += len(records)
+            for start, end, error in failures:
+                self._refuse(target, records[start:end], error)
+            self.written += len(records) - sum(end - start for start, end, _ in failures)
         return True
+
+    def _refuse(self, target: Target, records: list[_Record], exc: ServerError) -> None:
+        """A part the server refused: not retried, kept in ``failed`` and the spool's
+        ``.failed`` file, given to on_error."""
+        points = [r.point for r in records]
+        if self._spool is not None:
+            self._spool.refused(target, [r.line for r in records])
+        self.failed.append((exc, points))
+        log.error('InfluxDB refused %d points: %s', len(points), exc)
+        self._report(exc, points)
+
+
+def _describe(exc: Exception) -> str:
+    """The error's type and text (not its repr, which may hold the values it failed on)."""
+    return f'{type(exc).__name__}: {exc}'
 
 
 def _exit_hook(reference: weakref.ref[Writer]) -> Callable[[], None]:

@@ -17,7 +17,13 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 from .connection import Connection, get_connection
-from .exceptions import InfluxConnectionError, ServerError, ValidationError, WriteError
+from .exceptions import (
+    InfluxConnectionError,
+    InfluxTimeoutError,
+    ServerError,
+    ValidationError,
+    WriteError,
+)
 from .fields import Field, IntegerField
 from .lineprotocol import serializer_for
 
@@ -55,29 +61,45 @@ def write_points(model: type[InfluxMeasurement], objs: Iterable[InfluxMeasuremen
     serializer = serializer_for(model, precision)
     serializer.check(points)  # every value is validated before the first byte is sent
 
-    def send(start: int, end: int) -> list[Failure]:
+    def write(start: int, end: int) -> None:
         payload = ('\n'.join(serializer.lines(points[start:end])) + '\n').encode()
-        try:
-            connection.write(payload, database=meta.database,
-                             retention_policy=meta.retention_policy, precision=precision)
-        except InfluxConnectionError:
-            raise
-        except ServerError as exc:
-            if exc.status == 413 and end - start > 1:  # larger than the server takes: halve it
-                middle = (start + end) // 2
-                return send(start, middle) + send(middle, end)
-            return [(start, end, exc)]
-        return []
+        connection.write(payload, database=meta.database,
+                         retention_policy=meta.retention_policy, precision=precision)
+
+    def send(start: int, end: int) -> list[Failure]:
+        return send_split(write, start, end)
 
     failures = _send_batches(send, len(points), batch_size, workers)
     if failures:
-        unwritten = [p for start, end, exc in failures
+        unknown = [p for start, end, exc in failures if isinstance(exc, _Unknown)
+                   for p in points[start:end]]
+        unwritten = [p for start, end, exc in failures if not isinstance(exc, _Unknown)
                      for p in _refused(model, points[start:end], exc)]
         first = failures[0][2]
+        maybe = (f'; {len(unknown)} more are unknown (kept in .unknown: their batch timed '
+                 'out, the server may have stored them)' if unknown else '')
         raise WriteError(
             f'{len(unwritten)} of {len(points)} {meta.model_name} points were not written '
-            f'(kept in .unwritten): {first.message}', status=first.status, unwritten=unwritten)
+            f'(kept in .unwritten){maybe}: {first.message}', status=first.status,
+            unwritten=unwritten, unknown=unknown)
     return len(points)
+
+
+class _Unknown(ServerError):
+    """A batch's request timed out: the server may have stored it, or not."""
+
+
+def send_split(write: Callable[[int, int], None], start: int, end: int) -> list[Failure]:
+    """``write(start, end)``, halving a range the server finds too large (413) until it
+    fits; return the ranges the server refused. A connection error propagates."""
+    try:
+        write(start, end)
+    except ServerError as exc:
+        if exc.status == 413 and end - start > 1:
+            middle = (start + end) // 2
+            return send_split(write, start, middle) + send_split(write, middle, end)
+        return [(start, end, exc)]
+    return []
 
 
 def _send_batches(send: Callable[[int, int], list[Failure]], total: int, batch_size: int,
@@ -99,7 +121,8 @@ def _send_batches(send: Callable[[int, int], list[Failure]], total: int, batch_s
             failures.extend(call())
         except InfluxConnectionError as exc:
             lost = ServerError(str(exc))
-            failures.append((start, end, lost))
+            failures.append((start, end, _Unknown(str(exc)) if isinstance(
+                exc, InfluxTimeoutError) else lost))
         except ServerError as exc:
             failures.append((start, end, exc))
 

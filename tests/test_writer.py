@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -17,6 +19,7 @@ from typing import Any
 import pytest
 
 import influxpy
+import influxpy.writer
 from influxpy import fields, models
 from influxpy.connection import Connection
 from influxpy.exceptions import ValidationError, WriteError
@@ -169,7 +172,7 @@ def test_server_stopped_mid_stream_loses_nothing(
     assert count(conn) == total
 
 
-CHILD = '''
+CHILD_START = '''
 import sys, influxpy
 from influxpy import fields, models
 from influxpy.writer import Writer
@@ -180,7 +183,8 @@ class Tick(models.InfluxMeasurement):
     value = fields.FloatField()
 
 influxpy.connect(sys.argv[1], alias='default')
-w = Writer(batch_size=10_000, flush_interval=3600, spool=sys.argv[2])
+'''
+CHILD = CHILD_START + '''w = Writer(batch_size=10_000, flush_interval=3600, spool=sys.argv[2])
 for i in range(1_000_000):
     w.add(Tick(source='s', value=float(i), time=i))
     if i % 1000 == 999:
@@ -283,3 +287,222 @@ def test_interpreter_exit_flushes_points_of_every_model(influx_db: Connection,
     subprocess.run([sys.executable, str(script), url], check=True, timeout=60)
     assert count(influx_db, 'ticks') == 500
     assert count(influx_db, 'tocks') == 300
+
+
+def spool_of(path: Path, url_alias: str, n: int, database: str) -> None:
+    """A spool as a writer left it: ``n`` pending points, none done."""
+    lines = [f'ticks,source=s value={float(i)} {i}' for i in range(n)]
+    path.write_bytes(b''.join(
+        (f'["{url_alias}", "{database}", null, "ns", "{line}"]\n').encode() for line in lines))
+
+
+@pytest.mark.parametrize('damage', [
+    b'garbage that is not json\n', b'\n', b'\0' * 4096, random.Random(11).randbytes(4096),
+    b'["default", "db", null, "ns", "caf\xe9"]\n'])
+def test_a_damaged_spool_replays_every_intact_point(influx_db: Connection, tmp_path: Path,
+                                                    damage: bytes) -> None:
+    spool = tmp_path / 'damaged.spool'
+    spool_of(spool, 'default', 100, influx_db.database)
+    intact = spool.read_bytes()
+    middle = intact.index(b'\n', len(intact) // 2) + 1
+    spool.write_bytes(intact[:middle] + damage + intact[middle:] + damage)
+    with pytest.warns(influxpy.writer.SpoolCorruptWarning) if damage.strip() else \
+            contextlib.nullcontext():
+        w = Writer(spool=spool)
+    w.close()
+    (result,) = influx_db.query('SELECT count(value) FROM ticks')
+    assert result['series'][0]['values'][0][1] == 100
+    corrupt = tmp_path / 'damaged.spool.corrupt'
+    if damage.strip():
+        assert len(w.corrupt) >= 2 and [s for s, _ in w.corrupt][0] == middle
+        moved = corrupt.read_bytes()  # moved aside, never deleted (blank lines hold nothing)
+        assert all(part in moved for part in damage.split(b'\n') if part.strip())
+    else:
+        assert w.corrupt == [] and not corrupt.exists()
+    with Writer(spool=spool) as again:  # the spool is usable again, nothing replays twice
+        assert again.corrupt == []
+
+
+def test_a_failed_constructor_releases_the_spool(tmp_path: Path, monkeypatch: Any) -> None:
+    spool = tmp_path / 'one.spool'
+
+    def broken(self: Any) -> None:
+        raise OSError('disk error')
+    monkeypatch.setattr(influxpy.writer._Spool, 'pending', broken)
+    with pytest.raises(OSError, match='disk error'):
+        Writer(spool=spool)
+    monkeypatch.undo()
+    Writer(spool=spool).close()  # not "used by another writer"
+
+
+def test_an_error_retrying_cannot_fix_is_raised_and_reported(influx_db: Connection) -> None:
+    # A URL without a database: every write fails the same way, the thread must not die.
+    influxpy.connect(influx_db.settings.base_url.replace('http://', 'influxdb://'),
+                     alias='nodb')
+    reported: list[tuple[Exception, list[Any]]] = []
+    w = Writer(using='nodb', on_error=lambda exc, points: reported.append((exc, points)))
+    try:
+        tick = Tick(source='a', value=1.0, time=1)
+        w.add(tick)
+        with pytest.raises(WriteError, match='the writer stopped on ConfigurationError'):
+            w.flush(timeout=30)  # raises at once instead of returning False (or hanging)
+        assert [points for _, points in reported] == [[tick]]
+        with pytest.raises(WriteError, match='stopped'):
+            w.add(Tick(source='a', value=2.0, time=2))
+        with pytest.raises(WriteError, match='1 points could not be written') as info:
+            w.close()
+        assert info.value.unwritten == [tick]
+        assert count(influx_db) == 0
+    finally:
+        influxpy.disconnect('nodb')
+
+
+def test_a_spool_replayed_before_connect_waits_for_the_connection(
+        influx_db: Connection, tmp_path: Path) -> None:
+    spool = tmp_path / 'early.spool'
+    spool_of(spool, 'later', 100, influx_db.database)
+    w = Writer(spool=spool, retry_interval=0.05, max_retry_interval=0.2, flush_interval=0.1)
+    try:
+        time.sleep(0.5)  # the thread meets the missing connection and waits
+        assert w._error is None
+        influxpy.connect(influx_db.settings.base_url.replace('http://', 'influxdb://')
+                         + f'/{influx_db.database}', alias='later')
+        assert w.flush(timeout=30)
+        w.close()
+        assert count(influx_db) == 100
+    finally:
+        influxpy.disconnect('later')
+
+
+class Blob(models.InfluxMeasurement):
+    measurement = 'blobs'
+    text = fields.StringField()
+    more = fields.StringField(null=True)  # a string is at most 64 KiB: a huge point needs several
+    most = fields.StringField(null=True)
+    rest = fields.StringField(null=True)
+
+    class Meta:
+        using = 'small'
+
+
+def test_a_batch_too_large_for_the_server_is_split_by_the_writer(tmp_path: Path) -> None:
+    with InfluxServer(env={'INFLUXDB_HTTP_MAX_BODY_SIZE': '200000'}) as server:
+        conn = influxpy.connect(f'{server.url}/small', alias='small')
+        conn.query('CREATE DATABASE small')
+        spool = tmp_path / 'big.spool'
+        try:
+            y = 'y' * 60_000
+            huge = Blob(text=y, more=y, most=y, rest=y, time=10**9)  # 240 kB alone
+            with Writer(batch_size=200, spool=spool, flush_interval=0.1) as w:
+                w.add_many(Blob(text=f'{i:05}' + 'x' * 10_000, time=i) for i in range(100))
+                w.add(huge)
+            (result,) = conn.query('SELECT count("text") FROM blobs')
+            assert result['series'][0]['values'][0][1] == 100
+            # The one point larger than the server takes is reported and kept on disk.
+            assert len(w.failed) == 1 and w.failed[0][1] == [huge]
+            assert w.failed[0][0].status == 413  # type: ignore[attr-defined]
+            failed = (tmp_path / 'big.spool.failed').read_bytes().splitlines()
+            assert len(failed) == 1 and failed[0].count(b'y' * 60_000) == 4
+            assert w.written == 100
+        finally:
+            influxpy.disconnect('small')
+
+
+@pytest.fixture
+def hung_port() -> Iterator[int]:
+    """A loopback port that accepts connections and never answers."""
+    listener = socket.socket()
+    listener.bind(('127.0.0.1', 0))
+    listener.listen(8)
+    try:
+        yield listener.getsockname()[1]
+    finally:
+        listener.close()
+
+
+@pytest.mark.parametrize('spooled', [True, False])
+def test_close_with_a_timeout_does_not_wait_for_a_hung_request(tmp_path: Path, spooled: bool,
+                                                               hung_port: int) -> None:
+    port = hung_port
+    influxpy.connect(f'influxdb://127.0.0.1:{port}/db?timeout=5&retries=3', alias='hung')
+    spool = tmp_path / 'hung.spool' if spooled else None
+    try:
+        w = Writer(using='hung', spool=spool, flush_interval=0.05)
+        w.add_many(Tick(source='a', value=1.0, time=i) for i in range(10))
+        assert wait_for(lambda: w._in_flight == 10)
+        done = threading.Event()
+        outcome: list[Any] = []
+
+        def close() -> None:
+            try:
+                outcome.append(w.close(timeout=0.5))
+            except WriteError as exc:
+                outcome.append(exc)
+            done.set()
+        threading.Thread(target=close, daemon=True).start()
+        # The request's own retry cycle is 4 x 5 s; close() must not wait for it.
+        assert done.wait(5), 'close(timeout=0.5) waited for the hung request'
+        if spooled:
+            assert outcome == [10]
+            assert len(spool.read_bytes().splitlines()) == 10  # type: ignore[union-attr]
+        else:
+            (error,) = outcome
+            assert isinstance(error, WriteError)
+            assert len(error.unknown) == 10 and error.unwritten == []
+    finally:
+        influxpy.disconnect('hung')
+
+
+def test_points_of_batches_in_flight_at_a_timeout_are_unknown_not_unwritten(
+        breakable: tuple[InfluxServer, Connection]) -> None:
+    server, conn = breakable
+    assert server.process is not None
+
+    class Timed(models.InfluxMeasurement):
+        measurement = 'ticks'
+        value = fields.FloatField()
+
+        class Meta:
+            using = 'breakable'
+    points = [Timed(value=float(i), time=i) for i in range(20_000)]
+    os.kill(server.process.pid, signal.SIGSTOP)  # requests are accepted, never answered
+    try:
+        with pytest.raises(WriteError) as info:
+            Timed.series.bulk_create(points, batch_size=1000)
+    finally:
+        os.kill(server.process.pid, signal.SIGCONT)
+    error = info.value
+    assert len(error.unknown) + len(error.unwritten) == len(points)
+    assert error.unknown  # the batches in flight when the timeout came
+    unwritten = {p.time_ns for p in error.unwritten}
+    time.sleep(2)  # let the resumed server apply what it had received
+    (result,) = conn.query('SELECT value FROM ticks')
+    on_server = {row[0] for row in result.get('series', [{'values': []}])[0]['values']}
+    assert not on_server & unwritten  # nothing reported unwritten was stored
+    assert on_server <= {p.time_ns for p in error.unknown}
+
+
+HUNG_CHILD = CHILD_START + '''w = Writer(flush_interval=0.05, spool=sys.argv[2])
+w.add_many(Tick(source='s', value=1.0, time=i) for i in range(10))
+while not w._in_flight:
+    pass
+print('in flight', flush=True)
+'''
+
+
+def test_the_exit_time_flush_does_not_wait_for_a_hung_request(tmp_path: Path,
+                                                              hung_port: int) -> None:
+    script = tmp_path / 'child.py'
+    script.write_text(textwrap.dedent(HUNG_CHILD))
+    spool = tmp_path / 'exit.spool'
+    url = f'influxdb://127.0.0.1:{hung_port}/db?timeout=120&retries=0'
+    child = subprocess.Popen([sys.executable, str(script), url, str(spool)],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        # The request would hang 120 s; the exit-time close gives up after its 10 s.
+        out, err = child.communicate(timeout=60)
+    finally:
+        child.kill()
+    assert 'in flight' in out
+    assert '10 points stay in the spool' in err
+    assert len(spool.read_bytes().splitlines()) == 10  # kept for the next writer
