@@ -88,6 +88,30 @@ def test_order_limit_and_ties(filled: Any) -> None:
     assert [r.device for r in first] == ['a', 'b', 'é']  # one time: by device
 
 
+EIGHT = ('h', 'a b', 'é', 'a', 'a-b', 'a,b', 'a=b', 'A')  # escaped in series keys
+
+
+@pytest.mark.parametrize('order', ['asc', 'desc'])
+def test_ties_at_one_time_are_ordered_by_device_and_cut_the_same(
+        storage: ReadingStorage, order: str) -> None:
+    # 8 devices at T0 and at T0+1s, 2 devices at T0-1s: a limit cuts inside a tie.
+    stored = [Reading(d, T0 + timedelta(seconds=s), {'pulses': i * 10 + s})
+              for s in (0, 1) for i, d in enumerate(EIGHT)]
+    stored += [Reading(d, T0 - timedelta(seconds=1), {'pulses': 99}) for d in ('z', 'a')]
+    storage.store_readings(stored)
+    # By hand: by time, then by device (code point order), both reversed for desc.
+    times = [T0 - timedelta(seconds=1)] * 2 + [T0] * 8 + [T0 + timedelta(seconds=1)] * 8
+    devices = ['a', 'z'] + sorted(EIGHT) * 2
+    if order == 'desc':
+        times, devices = times[::-1], devices[::-1]
+    for limit in (None, 1, 2, 3, 5, 10, 11, 17, 18, 30):
+        got = storage.query_readings(order=order, limit=limit, fields='pulses')
+        assert [(r.time, r.device) for r in got] == list(zip(times, devices))[:limit]
+    got = storage.query_readings(['é', 'a', 'a b'], order=order, limit=4, fields='pulses')
+    mine = [(t, d) for t, d in zip(times, devices) if d in ('é', 'a', 'a b')]
+    assert [(r.time, r.device) for r in got] == mine[:4]
+
+
 def test_devices_and_fields(filled: Any) -> None:
     storage, readings = filled
     mine = [r for r in readings if r.device in ('b', 'é')]

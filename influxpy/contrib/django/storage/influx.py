@@ -109,12 +109,20 @@ class InfluxStorage(ReadingStorage):
 
     def _select(self, flt: ReadingFilter, limit: int | None,
                 descending: bool) -> list[Reading]:
-        qs = self._queryset(flt).order_by('-time' if descending else 'time')
-        qs = qs.values(DEVICE, *flt.fields)
-        if limit is not None:
-            qs = qs[:limit]
-        return [Reading(row[DEVICE], _plain(row['time'], UTC),
-                        {name: row.get(name) for name in flt.fields}) for row in qs]
+        # InfluxDB orders points by time only; the order of devices at one time is its
+        # own. Sort here, and fetch every point at the time a limit cuts, so that the
+        # limit keeps the same readings as on every backend.
+        base = self._queryset(flt)
+        qs = base.order_by('-time' if descending else 'time').values(DEVICE, *flt.fields)
+        rows = list(qs if limit is None else qs[:limit])
+        if limit is not None and len(rows) == limit:
+            edge = rows[-1]['time'].time_ns
+            ties = base.filter(time=edge).values(DEVICE, *flt.fields)
+            rows = [row for row in rows if row['time'].time_ns != edge] + list(ties)
+        readings = [Reading(row[DEVICE], _plain(row['time'], UTC),
+                            {name: row.get(name) for name in flt.fields}) for row in rows]
+        readings.sort(key=lambda r: (r.time, r.device), reverse=descending)
+        return readings if limit is None else readings[:limit]
 
     def _aggregate(self, flt: ReadingFilter, function: str, interval: Interval | None,
                    tz: tzinfo, by_device: bool
