@@ -9,7 +9,9 @@ from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import dateutil.tz
 import pytest
+import pytz
 from django.utils import timezone as dj_timezone
 
 from influxpy.contrib.django.storage import Bucket, Reading, ReadingStorage
@@ -201,6 +203,40 @@ def test_aggregate_buckets_and_time_zones(filled: Any, interval: Any, tz: Any) -
     # Same instants and the same wall-clock names, in the query's zone.
     assert [b.time.isoformat() if b.time else None for b in got] == \
         [b.time.isoformat() if b.time else None for b in want]
+
+
+OTHER_ZONES = [
+    (dateutil.tz.gettz('Europe/Paris'), PARIS), (pytz.timezone('Europe/Paris'), PARIS),
+    (dateutil.tz.gettz('Asia/Kolkata'), KOLKATA), (dateutil.tz.tzoffset(None, -10800),
+                                                   timezone(timedelta(hours=-3))),
+    (pytz.FixedOffset(330), timezone(timedelta(hours=5, minutes=30))),
+]
+
+
+@pytest.mark.parametrize('interval', ['day', 'week', 'month', 'hour', timedelta(hours=5)])
+@pytest.mark.parametrize('tz, same', OTHER_ZONES, ids=repr)
+def test_dateutil_and_pytz_zones_give_the_buckets_of_the_same_zone(
+        filled: Any, tz: Any, same: Any, interval: Any) -> None:
+    storage, readings = filled
+    got = storage.aggregate('sum', interval, tz=tz, fields=['pulses'])
+    want = expected.aggregate(readings, KINDS, 'sum', interval, same, ['pulses'])
+    # In UTC: by PEP 495 a time in a repeated hour is unequal to itself in another zone.
+    assert [(b.time.astimezone(UTC), b.values) for b in got] == \
+        [(b.time.astimezone(UTC), b.values) for b in want]
+    assert [b.time.isoformat() for b in got] == [b.time.isoformat() for b in want]
+
+
+def test_a_zone_without_name_or_fixed_offset_is_refused_for_calendar_buckets(
+        filled: Any) -> None:
+    storage, readings = filled
+    rule = dateutil.tz.tzstr('CET-1CEST,M3.5.0,M10.5.0/3')
+    for interval in ('day', 'week', 'month'):
+        with pytest.raises(QueryError, match='neither a zone name nor a fixed offset'):
+            storage.aggregate('sum', interval, tz=rule)
+    got = storage.aggregate('sum', 'hour', tz=rule, fields=['pulses'])  # a fixed grid: fine
+    want = expected.aggregate(readings, KINDS, 'sum', 'hour', PARIS, ['pulses'])
+    assert [(b.time.astimezone(UTC), b.values) for b in got] == \
+        [(b.time.astimezone(UTC), b.values) for b in want]
 
 
 def test_buckets_start_at_local_midnight_across_the_clock_change(filled: Any) -> None:
