@@ -14,7 +14,7 @@ import pytest
 import pytz
 from django.utils import timezone as dj_timezone
 
-from influxpy.contrib.django.storage import Bucket, Reading, ReadingStorage
+from influxpy.contrib.django.storage import Bucket, InfluxStorage, Reading, ReadingStorage
 from influxpy.exceptions import QueryError, ValidationError
 
 from . import expected
@@ -405,3 +405,21 @@ def test_every_backend_gives_the_same_answers(request: pytest.FixtureRequest) ->
             assert repr(answers[0]) == repr(answers[1]) == repr(answers[2])  # types and zones
     mine = len([r for r in readings if r.device == 'a'])
     assert [s.delete_readings('a', after=T0) for s in storages] == [mine] * 3
+
+
+def test_influx_points_of_other_clients_within_one_microsecond_are_a_tie(
+        request: pytest.FixtureRequest) -> None:
+    storage = make_storage('influxdb', request, 'testapp.Weather')
+    assert isinstance(storage, InfluxStorage)
+    t0 = (T0 - datetime(1970, 1, 1, tzinfo=UTC)) // timedelta(microseconds=1) * 1000
+    name = storage.measurement_model.measurement
+    # Written by another client with nanoseconds: the readings all show T0 (microseconds).
+    lines = [f'{name},device=b pulses=1i {t0}', f'{name},device=c pulses=2i {t0 + 999}',
+             f'{name},device=a pulses=3i {t0 + 500}', f'{name},device=d pulses=4i {t0 + 1000}']
+    storage.connection.write('\n'.join(lines).encode())
+    after = T0 + timedelta(microseconds=1)
+    assert [(r.time, r.device) for r in storage.query_readings(limit=2, fields='pulses')] == \
+        [(T0, 'a'), (T0, 'b')]
+    assert [(r.time, r.device) for r in storage.query_readings(order='desc', limit=3)] == \
+        [(after, 'd'), (T0, 'c'), (T0, 'b')]
+    assert [r.device for r in storage.query_readings(fields='pulses')] == ['a', 'b', 'c', 'd']

@@ -116,9 +116,12 @@ class InfluxStorage(ReadingStorage):
         qs = base.order_by('-time' if descending else 'time').values(DEVICE, *flt.fields)
         rows = list(qs if limit is None else qs[:limit])
         if limit is not None and len(rows) == limit:
-            edge = rows[-1]['time'].time_ns
-            ties = base.filter(time=edge).values(DEVICE, *flt.fields)
-            rows = [row for row in rows if row['time'].time_ns != edge] + list(ties)
+            # Readings keep microseconds: points another client wrote within one
+            # microsecond are a tie too.
+            edge = rows[-1]['time'].time_ns // 1000 * 1000
+            ties = base.filter(time__gte=edge, time__lt=edge + 1000).values(DEVICE, *flt.fields)
+            rows = [row for row in rows if row['time'].time_ns // 1000 * 1000 != edge]
+            rows += list(ties)
         readings = [Reading(row[DEVICE], _plain(row['time'], UTC),
                             {name: row.get(name) for name in flt.fields}) for row in rows]
         readings.sort(key=lambda r: (r.time, r.device), reverse=descending)
