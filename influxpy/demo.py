@@ -28,7 +28,7 @@ from .aggregates import Count, Derivative, Max, Mean, Min, Sum, Top
 from .connection import Connection, connect, disconnect, parse_url
 from .exceptions import ConfigurationError
 from .query.quoting import quote_ident
-from .resolutions import Day, Hour, Week
+from .resolutions import MONDAY, Day, Duration, Hour, Week
 from .schema import Tier, list_databases, show_measurements
 from .sync import sync, tier_measurement
 from .transfer import Progress, export_csv
@@ -182,10 +182,11 @@ class Tour:
 
 # -- the tours ----------------------------------------------------------------------------
 
-def _week_start(day: datetime) -> datetime:
-    """The first start of an InfluxDB week (they count from the epoch, a Thursday) at or
-    after ``day``: whole weeks read the same from the raw points and from a 1w tier."""
-    epoch = datetime(1970, 1, 1, tzinfo=UTC)
+def _week_start(day: datetime, offset: Duration | None = None) -> datetime:
+    """The first start of a week at or after ``day``: by default an InfluxDB week (they
+    count from the epoch, a Thursday), which a 1w tier keeps; with ``offset=MONDAY``
+    a calendar week."""
+    epoch = datetime(1970, 1, 1, tzinfo=UTC) + (offset or Day(0)).as_timedelta()
     weeks = -((epoch - day) // timedelta(weeks=1))
     return epoch + timedelta(weeks=weeks)
 
@@ -262,14 +263,15 @@ def weather_tour(tour: Tour, path: str, output: str, progress: bool | None) -> N
     year = years[-1]
     tour.step(f'How fast spring warms up: derivative of the weekly mean high, {year}')
     qs = (SeattleWeather.series
-          .filter(time__gte=_week_start(datetime(year, 2, 1, tzinfo=UTC)),
-                  time__lt=_week_start(datetime(year, 7, 1, tzinfo=UTC)))
+          .filter(time__gte=_week_start(datetime(year, 2, 1, tzinfo=UTC), MONDAY),
+                  time__lt=_week_start(datetime(year, 7, 1, tzinfo=UTC), MONDAY))
           .annotate(warming=Derivative(Mean('temp_max'), Day(1)), high=Mean('temp_max'))
-          .resolution(Week(1)))
+          .resolution(Week(1), offset=MONDAY))
     tour.code("SeattleWeather.series.filter(time__gte=feb, time__lt=jul)"
               "\n    .annotate(warming=Derivative(Mean('temp_max'), Day(1)),"
-              " high=Mean('temp_max'))\n    .resolution(Week(1))", str(qs.query))
-    tour.table(['week of', 'mean high °C', '°C per day'],
+              " high=Mean('temp_max'))\n    .resolution(Week(1), offset=MONDAY)"
+              "  # weeks from Monday", str(qs.query))
+    tour.table(['week of (Monday)', 'mean high °C', '°C per day'],
                [(p['time'], p['high'], p['warming']) for result in qs for p in result][:12])
 
     tour.step('Reading a downsampled tier: the query picks it by itself')
@@ -283,7 +285,8 @@ def weather_tour(tour: Tour, path: str, output: str, progress: bool | None) -> N
               " rain=Mean('precipitation'))\n    .resolution(Week(1)).group_by('city')",
               str(qs.query))
     weeks = [(p['time'], p['high'], p['low'], p['rain']) for r in qs for p in r]
-    tour.table(['week of', 'mean high °C', 'lowest °C', 'mean rain mm'], weeks)
+    tour.table(['1w tier week of (Thursday)', 'mean high °C', 'lowest °C', 'mean rain mm'],
+               weeks)
     raw = [(p['time'], p['high'], p['low'], p['rain']) for r in qs.raw_tier() for p in r]
     tour.say()
     tour.say(f'    The same from the {len(points):,} raw points (qs.raw_tier()): '

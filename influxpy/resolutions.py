@@ -19,7 +19,7 @@ from .exceptions import QueryError
 from .query.quoting import quote_duration
 
 __all__ = ['Duration', 'Nanosecond', 'Microsecond', 'Millisecond', 'Second', 'Minute', 'Hour',
-           'Day', 'Week', 'to_duration', 'duration_ns']
+           'Day', 'Week', 'MONDAY', 'to_duration', 'duration_ns']
 
 
 class Duration:
@@ -138,6 +138,15 @@ class Day(Unit):
 class Week(Unit):
     __slots__ = ()
     unit_ns = 7 * Day.unit_ns
+
+
+MONDAY = Day(4)
+"""The ``resolution()`` offset that starts weeks on Monday.
+
+InfluxDB counts ``GROUP BY time()`` buckets from the Unix epoch, 1970-01-01, a
+Thursday: ``resolution(Week(1))`` weeks run from Thursday to Thursday.
+``resolution(Week(n), offset=MONDAY)`` runs them from Monday 00:00 (local with
+``tz()``), as ISO 8601, pandas' ``'W-MON'`` and the Django storages do."""
 
 
 # InfluxQL's duration units (``u`` and ``µ`` are both microseconds).

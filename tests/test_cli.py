@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -161,6 +162,9 @@ def test_demo_weather_tour_in_process(influx_db: Connection, tmp_path: Path) -> 
     text = out.getvalue()
     assert f'{days:,} points written' in text
     assert '/* influxpy: tier 1w */' in text
+    # Weeks from Monday: 2015-02-02..08 are days 32..38, temp_max 5 + n/10, mean 8.5.
+    assert re.search(r'\n +2015-02-02 +8\.5 ', text)
+    assert 'GROUP BY time(1w, 4d)' in text
     assert 'qs.raw_tier()): identical.' in text
     assert f'rows written to {output}' in text
     assert text.count('InfluxQL: ') >= 6

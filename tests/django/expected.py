@@ -17,10 +17,13 @@ def bucket_of(when: datetime, interval: Any, tz: tzinfo) -> datetime | None:
     if interval is None:
         return None
     local = when.astimezone(tz)
+    # From the instant, not the wall clock: a repeated hour is two buckets.
     if interval == 'minute':
-        return local.replace(second=0, microsecond=0)
+        return (when - timedelta(seconds=local.second, microseconds=local.microsecond)
+                ).astimezone(tz)
     if interval == 'hour':
-        return local.replace(minute=0, second=0, microsecond=0)
+        return (when - timedelta(minutes=local.minute, seconds=local.second,
+                                 microseconds=local.microsecond)).astimezone(tz)
     if interval in ('day', 'week', 'month'):
         day = local.date()
         if interval == 'week':
@@ -54,14 +57,17 @@ def aggregate(readings: Iterable[Reading], kinds: dict[str, str], function: str,
     for reading in readings:
         if not where(reading) or all(reading.values.get(n) is None for n in names):
             continue
-        key = (reading.device if by_device else None, bucket_of(reading.time, interval, tz))
+        start = bucket_of(reading.time, interval, tz)
+        # Keyed in UTC: aware datetimes of one zone compare by wall clock, fold ignored.
+        key = (reading.device if by_device else None, start and start.astimezone(UTC))
         for name in names:
             if reading.values.get(name) is not None:
                 groups[key][name].append(reading.values[name])
     out: list[Any] = []
-    for (device, start), values in groups.items():
+    for (device, utc), values in groups.items():
+        start = utc and utc.astimezone(tz)
         computed = {n: _apply(function, values[n], kinds[n]) for n in names}
         out.append(Reading(device, start, computed) if by_device else Bucket(start, computed))
     if by_device:
-        return sorted(out, key=lambda r: (r.time, r.device))
-    return sorted(out, key=lambda b: b.time or EPOCH)
+        return sorted(out, key=lambda r: (r.time.astimezone(UTC), r.device))
+    return sorted(out, key=lambda b: (b.time or EPOCH).astimezone(UTC))

@@ -9,10 +9,12 @@ from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import dateutil.tz
 import pytest
+import pytz
 from django.utils import timezone as dj_timezone
 
-from influxpy.contrib.django.storage import Bucket, Reading, ReadingStorage
+from influxpy.contrib.django.storage import Bucket, InfluxStorage, Reading, ReadingStorage
 from influxpy.exceptions import QueryError, ValidationError
 
 from . import expected
@@ -86,6 +88,30 @@ def test_order_limit_and_ties(filled: Any) -> None:
     assert storage.query_readings(order='desc', limit=4) == everything[:4]
     first = storage.query_readings(limit=3)
     assert [r.device for r in first] == ['a', 'b', 'é']  # one time: by device
+
+
+EIGHT = ('h', 'a b', 'é', 'a', 'a-b', 'a,b', 'a=b', 'A')  # escaped in series keys
+
+
+@pytest.mark.parametrize('order', ['asc', 'desc'])
+def test_ties_at_one_time_are_ordered_by_device_and_cut_the_same(
+        storage: ReadingStorage, order: str) -> None:
+    # 8 devices at T0 and at T0+1s, 2 devices at T0-1s: a limit cuts inside a tie.
+    stored = [Reading(d, T0 + timedelta(seconds=s), {'pulses': i * 10 + s})
+              for s in (0, 1) for i, d in enumerate(EIGHT)]
+    stored += [Reading(d, T0 - timedelta(seconds=1), {'pulses': 99}) for d in ('z', 'a')]
+    storage.store_readings(stored)
+    # By hand: by time, then by device (code point order), both reversed for desc.
+    times = [T0 - timedelta(seconds=1)] * 2 + [T0] * 8 + [T0 + timedelta(seconds=1)] * 8
+    devices = ['a', 'z'] + sorted(EIGHT) * 2
+    if order == 'desc':
+        times, devices = times[::-1], devices[::-1]
+    for limit in (None, 1, 2, 3, 5, 10, 11, 17, 18, 30):
+        got = storage.query_readings(order=order, limit=limit, fields='pulses')
+        assert [(r.time, r.device) for r in got] == list(zip(times, devices))[:limit]
+    got = storage.query_readings(['é', 'a', 'a b'], order=order, limit=4, fields='pulses')
+    mine = [(t, d) for t, d in zip(times, devices) if d in ('é', 'a', 'a b')]
+    assert [(r.time, r.device) for r in got] == mine[:4]
 
 
 def test_devices_and_fields(filled: Any) -> None:
@@ -177,6 +203,40 @@ def test_aggregate_buckets_and_time_zones(filled: Any, interval: Any, tz: Any) -
     # Same instants and the same wall-clock names, in the query's zone.
     assert [b.time.isoformat() if b.time else None for b in got] == \
         [b.time.isoformat() if b.time else None for b in want]
+
+
+OTHER_ZONES = [
+    (dateutil.tz.gettz('Europe/Paris'), PARIS), (pytz.timezone('Europe/Paris'), PARIS),
+    (dateutil.tz.gettz('Asia/Kolkata'), KOLKATA), (dateutil.tz.tzoffset(None, -10800),
+                                                   timezone(timedelta(hours=-3))),
+    (pytz.FixedOffset(330), timezone(timedelta(hours=5, minutes=30))),
+]
+
+
+@pytest.mark.parametrize('interval', ['day', 'week', 'month', 'hour', timedelta(hours=5)])
+@pytest.mark.parametrize('tz, same', OTHER_ZONES, ids=repr)
+def test_dateutil_and_pytz_zones_give_the_buckets_of_the_same_zone(
+        filled: Any, tz: Any, same: Any, interval: Any) -> None:
+    storage, readings = filled
+    got = storage.aggregate('sum', interval, tz=tz, fields=['pulses'])
+    want = expected.aggregate(readings, KINDS, 'sum', interval, same, ['pulses'])
+    # In UTC: by PEP 495 a time in a repeated hour is unequal to itself in another zone.
+    assert [(b.time.astimezone(UTC), b.values) for b in got] == \
+        [(b.time.astimezone(UTC), b.values) for b in want]
+    assert [b.time.isoformat() for b in got] == [b.time.isoformat() for b in want]
+
+
+def test_a_zone_without_name_or_fixed_offset_is_refused_for_calendar_buckets(
+        filled: Any) -> None:
+    storage, readings = filled
+    rule = dateutil.tz.tzstr('CET-1CEST,M3.5.0,M10.5.0/3')
+    for interval in ('day', 'week', 'month'):
+        with pytest.raises(QueryError, match='neither a zone name nor a fixed offset'):
+            storage.aggregate('sum', interval, tz=rule)
+    got = storage.aggregate('sum', 'hour', tz=rule, fields=['pulses'])  # a fixed grid: fine
+    want = expected.aggregate(readings, KINDS, 'sum', 'hour', PARIS, ['pulses'])
+    assert [(b.time.astimezone(UTC), b.values) for b in got] == \
+        [(b.time.astimezone(UTC), b.values) for b in want]
 
 
 def test_buckets_start_at_local_midnight_across_the_clock_change(filled: Any) -> None:
@@ -345,3 +405,21 @@ def test_every_backend_gives_the_same_answers(request: pytest.FixtureRequest) ->
             assert repr(answers[0]) == repr(answers[1]) == repr(answers[2])  # types and zones
     mine = len([r for r in readings if r.device == 'a'])
     assert [s.delete_readings('a', after=T0) for s in storages] == [mine] * 3
+
+
+def test_influx_points_of_other_clients_within_one_microsecond_are_a_tie(
+        request: pytest.FixtureRequest) -> None:
+    storage = make_storage('influxdb', request, 'testapp.Weather')
+    assert isinstance(storage, InfluxStorage)
+    t0 = (T0 - datetime(1970, 1, 1, tzinfo=UTC)) // timedelta(microseconds=1) * 1000
+    name = storage.measurement_model.measurement
+    # Written by another client with nanoseconds: the readings all show T0 (microseconds).
+    lines = [f'{name},device=b pulses=1i {t0}', f'{name},device=c pulses=2i {t0 + 999}',
+             f'{name},device=a pulses=3i {t0 + 500}', f'{name},device=d pulses=4i {t0 + 1000}']
+    storage.connection.write('\n'.join(lines).encode())
+    after = T0 + timedelta(microseconds=1)
+    assert [(r.time, r.device) for r in storage.query_readings(limit=2, fields='pulses')] == \
+        [(T0, 'a'), (T0, 'b')]
+    assert [(r.time, r.device) for r in storage.query_readings(order='desc', limit=3)] == \
+        [(after, 'd'), (T0, 'c'), (T0, 'b')]
+    assert [r.device for r in storage.query_readings(fields='pulses')] == ['a', 'b', 'c', 'd']

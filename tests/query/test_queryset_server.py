@@ -37,7 +37,7 @@ from influxpy.aggregates import (
 from influxpy.connection import Connection
 from influxpy.exceptions import QueryError
 from influxpy.query.queryset import QuerySet
-from influxpy.resolutions import Day, Minute
+from influxpy.resolutions import MONDAY, Day, Minute, Week
 from influxpy.results import InfluxResult
 
 from .models import Reading
@@ -408,6 +408,28 @@ def test_time_zone_buckets_follow_daylight_saving(influx_db: Connection) -> None
     assert got[datetime(2024, 3, 31, tzinfo=paris)][1] == 23
     offsets = {p['time'].utcoffset() for p in result.points}
     assert offsets == {timedelta(hours=1), timedelta(hours=2)}
+
+
+@pytest.mark.parametrize('zone', ['UTC', 'Europe/Paris'])
+def test_weeks_from_monday_and_from_the_epoch(influx_db: Connection, zone: str) -> None:
+    start = datetime(2024, 1, 2, 5, tzinfo=UTC)  # a Tuesday; no clock change in range
+    points = [Reading(time=start + timedelta(hours=7 * i), host='a', level=float(i % 13))
+              for i in range(8 * 24)]  # 56 days
+    R.bulk_create(points)
+    frame = pd.DataFrame({'level': [p.level for p in points]},
+                         index=pd.DatetimeIndex([p.time for p in points]).tz_convert(zone))
+    for offset, rule in ((MONDAY, 'W-MON'), (None, 'W-THU')):
+        weeks = frame['level'].resample(rule, label='left', closed='left').agg(['sum', 'count'])
+        want = {t.to_pydatetime(): (s, int(n)) for t, (s, n) in weeks.iterrows()}
+        qs = (R.filter(time__gte=start, time__lt=start + timedelta(days=56))
+              .annotate(total=Sum('level'), n=Count('level'))
+              .resolution(Week(1), offset=offset).tz(zone).fill('none'))
+        (result,) = list(qs)
+        got = {p['time']: (p['total'], p['n']) for p in result.points}
+        assert got == want
+        weekday = 0 if offset is MONDAY else 3
+        assert {t.astimezone(ZoneInfo(zone)).weekday() for t in got} == {weekday}
+        assert {t.astimezone(ZoneInfo(zone)).time() for t in got} == {datetime.min.time()}
 
 
 def test_relative_time_bounds(influx_db: Connection) -> None:

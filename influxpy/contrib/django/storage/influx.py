@@ -28,7 +28,7 @@ from ....query import QuerySet, batch
 from ....schema import RetentionPolicy, Tier
 from ..handlers import connections
 from .base import MAX_TIME, Features, Reading, ReadingFilter, ReadingStorage
-from .intervals import Interval, calendar_buckets, to_us
+from .intervals import Interval, calendar_buckets, computing_zone, to_us
 from .schema import (
     DEFAULT_MODEL,
     DEVICE,
@@ -109,12 +109,23 @@ class InfluxStorage(ReadingStorage):
 
     def _select(self, flt: ReadingFilter, limit: int | None,
                 descending: bool) -> list[Reading]:
-        qs = self._queryset(flt).order_by('-time' if descending else 'time')
-        qs = qs.values(DEVICE, *flt.fields)
-        if limit is not None:
-            qs = qs[:limit]
-        return [Reading(row[DEVICE], _plain(row['time'], UTC),
-                        {name: row.get(name) for name in flt.fields}) for row in qs]
+        # InfluxDB orders points by time only; the order of devices at one time is its
+        # own. Sort here, and fetch every point at the time a limit cuts, so that the
+        # limit keeps the same readings as on every backend.
+        base = self._queryset(flt)
+        qs = base.order_by('-time' if descending else 'time').values(DEVICE, *flt.fields)
+        rows = list(qs if limit is None else qs[:limit])
+        if limit is not None and len(rows) == limit:
+            # Readings keep microseconds: points another client wrote within one
+            # microsecond are a tie too.
+            edge = rows[-1]['time'].time_ns // 1000 * 1000
+            ties = base.filter(time__gte=edge, time__lt=edge + 1000).values(DEVICE, *flt.fields)
+            rows = [row for row in rows if row['time'].time_ns // 1000 * 1000 != edge]
+            rows += list(ties)
+        readings = [Reading(row[DEVICE], _plain(row['time'], UTC),
+                            {name: row.get(name) for name in flt.fields}) for row in rows]
+        readings.sort(key=lambda r: (r.time, r.device), reverse=descending)
+        return readings if limit is None else readings[:limit]
 
     def _aggregate(self, flt: ReadingFilter, function: str, interval: Interval | None,
                    tz: tzinfo, by_device: bool
@@ -136,17 +147,18 @@ class InfluxStorage(ReadingStorage):
 
         if interval is None:
             return list(rows(build(self._queryset(flt, bounded=True))))
+        zone = computing_zone(tz, interval)  # pytz, dateutil: buckets still named in tz
         if interval.length_us:
-            offset = interval.grid_offset_us(tz, flt.reference())
+            offset = interval.grid_offset_us(zone, flt.reference())
             qs = build(self._queryset(flt, bounded=True)).resolution(
                 timedelta(microseconds=interval.length_us),
                 timedelta(microseconds=offset) if offset else None).fill('none')
             return list(rows(qs, lambda p: _plain(p['time'], tz)))
         if interval.calendar == 'day':
-            days = self._day_buckets(build(self._queryset(flt, bounded=True)), tz)
+            days = self._day_buckets(build(self._queryset(flt, bounded=True)), zone)
             if days is not None:
                 return list(rows(days, lambda p: _plain(p['time'], tz)))
-        return self._calendar_statements(flt, interval, tz, build, rows)
+        return self._calendar_statements(flt, interval, zone, tz, build, rows)
 
     @staticmethod
     def _day_buckets(qs: QuerySet, tz: tzinfo) -> QuerySet | None:
@@ -160,8 +172,8 @@ class InfluxStorage(ReadingStorage):
             return qs.resolution(timedelta(days=1)).fill('none').tz(key)
         return None
 
-    def _calendar_statements(self, flt: ReadingFilter, interval: Interval, tz: tzinfo,
-                             build: Any, rows: Any) -> list[Any]:
+    def _calendar_statements(self, flt: ReadingFilter, interval: Interval, zone: tzinfo,
+                             tz: tzinfo, build: Any, rows: Any) -> list[Any]:
         """One statement per calendar bucket in the filter's range (or the data's)."""
         assert interval.calendar is not None
         low, high = flt.bounds_ns()
@@ -176,7 +188,7 @@ class InfluxStorage(ReadingStorage):
         if low > high:
             return []
         spans = []
-        for start, end in calendar_buckets(_from_ns(low), _from_ns(high), interval.calendar, tz):
+        for start, end in calendar_buckets(_from_ns(low), _from_ns(high), interval.calendar, zone):
             lo = max(low, to_us(start) * 1000)
             hi = min(high, to_us(end) * 1000 - 1)
             if lo <= hi:

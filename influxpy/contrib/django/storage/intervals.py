@@ -20,9 +20,10 @@ A bucket is named by its start, an aware datetime in the query's time zone.
 
 from __future__ import annotations
 
+import zoneinfo
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 
 from ....exceptions import QueryError
 
@@ -44,7 +45,7 @@ class Interval:
         """How far the grid of a fixed-length interval is shifted from the epoch."""
         if self.name not in FIXED_NAMED:
             return 0
-        offset = tz.utcoffset(reference) or timedelta(0)
+        offset = reference.astimezone(tz).utcoffset() or timedelta(0)
         return to_us(EPOCH + offset) % self.length_us
 
     def bucket_start_us(self, t_us: int, offset_us: int) -> int:
@@ -109,3 +110,53 @@ def calendar_buckets(first: datetime, last: datetime, calendar: str,
         end = calendar_next(start, calendar, tz)
         yield start, end
         start = end
+
+
+def database_zone(tz: tzinfo) -> tzinfo | None:
+    """``tz`` as a zone a database (or ``tz()`` in InfluxQL) can name: a ``ZoneInfo``
+    for a named zone (zoneinfo, pytz, ``dateutil.tz.gettz``), a ``datetime.timezone``
+    for a fixed offset; None for a zone with neither (``dateutil.tz.tzstr``, …)."""
+    if isinstance(tz, timezone) or (isinstance(tz, zoneinfo.ZoneInfo) and tz.key):
+        return tz
+    name = _zone_name(tz)
+    if name:
+        try:
+            named = zoneinfo.ZoneInfo(name)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            named = None
+        if named is not None and _same_offsets(tz, named):
+            return named
+    fixed = tz.utcoffset(None)  # by the tzinfo protocol: an offset that never changes
+    return timezone(fixed) if fixed is not None else None
+
+
+def computing_zone(tz: tzinfo, interval: Interval) -> tzinfo:
+    """The zone to compute ``interval``'s buckets in (they are named in ``tz``); a
+    ``QueryError`` for calendar buckets in a zone no database can name."""
+    zone = database_zone(tz)
+    if zone is None and interval.calendar:
+        raise QueryError(f'tz={tz!r} has neither a zone name nor a fixed offset, which '
+                         f'{interval.name} buckets need; use a name ("Europe/Paris"), a '
+                         'zoneinfo.ZoneInfo, dateutil.tz.gettz(), pytz or a fixed offset')
+    return zone or tz
+
+
+def _zone_name(tz: tzinfo) -> str | None:
+    for attribute in ('key', 'zone'):  # zoneinfo, pytz
+        name = getattr(tz, attribute, None)
+        if isinstance(name, str) and name:
+            return name
+    filename = getattr(tz, '_filename', None)  # dateutil's tzfile: a path or the name
+    if isinstance(filename, str) and filename:
+        return filename.rsplit('zoneinfo/', 1)[-1]
+    return None
+
+
+def _same_offsets(tz: tzinfo, named: tzinfo) -> bool:
+    """Whether a name found on ``tz`` really is its zone (a guard on a wrong name)."""
+    for year in (1950, 1985, 2000, 2024, 2037):
+        for month in (1, 4, 7, 10):
+            when = datetime(year, month, 1, 12, tzinfo=UTC)
+            if when.astimezone(tz).utcoffset() != when.astimezone(named).utcoffset():
+                return False
+    return True

@@ -18,7 +18,7 @@ from django.db.models.functions import Collate, Trunc
 from ....exceptions import QueryError
 from ..conf import UNKNOWN_ALIAS, StorageConfigurationError
 from .base import FUNCTIONS, Features, Reading, ReadingFilter, ReadingStorage
-from .intervals import Interval, from_us
+from .intervals import Interval, computing_zone, from_us
 from .schema import DEFAULT_MODEL, DEVICE, TIME
 
 EPOCH_VENDORS = ('sqlite', 'postgresql')
@@ -156,13 +156,14 @@ class ORMStorage(ReadingStorage):
         if interval is None:
             pass
         elif interval.calendar:
-            qs = qs.annotate(_bucket=Trunc(TIME, interval.calendar, tzinfo=tz))
+            zone = computing_zone(tz, interval)
+            qs = qs.annotate(_bucket=Trunc(TIME, interval.calendar, tzinfo=zone))
             group.append('_bucket')
         else:
             if interval.length_us and not self.features.timedelta_intervals:
                 raise QueryError(f'{interval.name} buckets need SQLite or PostgreSQL')
-            qs = qs.annotate(_bucket=BucketStart(TIME, interval.length_us,
-                                                 interval.grid_offset_us(tz, flt.reference())))
+            offset = interval.grid_offset_us(computing_zone(tz, interval), flt.reference())
+            qs = qs.annotate(_bucket=BucketStart(TIME, interval.length_us, offset))
             group.append('_bucket')
         if group:
             rows: Iterable[dict[str, Any]] = qs.values(*group).annotate(**annotations).order_by()
