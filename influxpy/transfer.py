@@ -185,14 +185,22 @@ class Progress:
         self.close()
 
 
-def _counted_lines(binary: IO[bytes], progress: Progress) -> Iterator[str]:
-    """The decoded lines of a binary file, advancing ``progress`` by their bytes."""
-    for raw in binary:
+def _counted_lines(binary: IO[bytes], progress: Progress,
+                   not_utf8: dict[int, str]) -> Iterator[str]:
+    """The decoded lines of a binary file, advancing ``progress`` by their bytes.
+
+    A line that is not UTF-8 is never changed silently: its number and why go into
+    ``not_utf8`` (the importer refuses it) and it is decoded with surrogate escapes only
+    so that the lines after it are still split right.
+    """
+    for line_no, raw in enumerate(binary, 1):
         progress.update(len(raw))
         try:
             yield raw.decode('utf-8')
-        except UnicodeDecodeError:
-            yield raw.decode('utf-8', 'replace')  # the bad line is reported by its value
+        except UnicodeDecodeError as exc:
+            not_utf8[line_no] = (f'not UTF-8 (byte 0x{raw[exc.start]:02x} at column '
+                                 f'{exc.start + 1})')
+            yield raw.decode('utf-8', 'surrogateescape')
 
 
 # -- values -----------------------------------------------------------------------------
@@ -489,6 +497,7 @@ class _Importer:
         self.connection = get_connection(using or (model._meta.using if model else 'default'))
         self.database = database
         self.kinds: dict[str, str] = {}
+        self.not_utf8: dict[int, str] = {}  # line number -> why, filled while reading
         self.sink: _Sink
         if model is not None:
             self.sink = _ModelSink(model, using, self.report, self.problem, batch_size)
@@ -521,6 +530,15 @@ class _Importer:
             return
         self.sink.add(line_no, obj)
 
+    def add_line(self, line_no: int, measurement: str, tags: dict[str, str],
+                 values: dict[str, Any], ns: int) -> None:
+        try:
+            line = format_line(measurement, tags, values, ns)
+        except ValidationError as exc:
+            self.problem(line_no, str(exc))
+            return
+        self.sink.add(line_no, line)
+
     def server_field_types(self, measurement: str) -> dict[str, str]:
         """``{field: type}`` of a measurement already on the server (first type wins)."""
         statement = f'SHOW FIELD KEYS FROM {quote_ident(measurement)}'
@@ -544,12 +562,30 @@ class _Importer:
             raise TransferError(f"the CSV has no 'time' column; its columns: {header!r}")
         time_index = header.index(TIME)
         columns = self._csv_columns(header)
-        for row in reader:
-            line_no = reader.line_num
+        last = reader.line_num
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:
+                # csv's own limit (a cell over csv.field_size_limit() bytes): the record
+                # is refused and reading goes on with the next line.
+                self.report.read += 1
+                big = 'field larger than field limit' in str(exc)
+                self.problem(reader.line_num, f'cell over {csv.field_size_limit()} bytes'
+                             if big else f'not CSV: {exc}')
+                last = reader.line_num
+                continue
+            first, last = last + 1, reader.line_num
             if not row or (len(row) == 1 and not row[0].strip()):
                 continue
             self.report.read += 1
-            self._csv_row(line_no, header, columns, time_index, row)
+            bad = next((n for n in range(first, last + 1) if n in self.not_utf8), None)
+            if bad is not None:
+                self.problem(bad, self.not_utf8[bad])
+                continue
+            self._csv_row(last, header, columns, time_index, row)
         self.sink.flush()
         return self.report
 
@@ -639,7 +675,7 @@ class _Importer:
             self.problem(line_no, 'no field value (every non-tag column is empty)')
         else:
             assert self.measurement is not None
-            self.sink.add(line_no, format_line(self.measurement, tags, values, ns))
+            self.add_line(line_no, self.measurement, tags, values, ns)
 
     # -- line protocol --------------------------------------------------------------
 
@@ -649,6 +685,9 @@ class _Importer:
             if not text or text.startswith('#'):
                 continue
             self.report.read += 1
+            if line_no in self.not_utf8:
+                self.problem(line_no, self.not_utf8[line_no])
+                continue
             try:
                 parsed = parse_line(text, self.precision)
             except ValueError as exc:
@@ -656,8 +695,8 @@ class _Importer:
                 continue
             ns = parsed.time if parsed.time is not None else self.now()
             if self.model is None:
-                self.sink.add(line_no, format_line(self.measurement or parsed.measurement,
-                                                   parsed.tags, parsed.fields, ns))
+                self.add_line(line_no, self.measurement or parsed.measurement,
+                              parsed.tags, parsed.fields, ns)
                 continue
             values: dict[str, Any] = {}
             unknown = []
@@ -737,7 +776,7 @@ def import_file(source: str | os.PathLike[str] | IO[bytes], *, format: str | Non
                                  database=database, retention_policy=retention_policy,
                                  using=using, precision=precision, batch_size=batch_size,
                                  on_problem=on_problem, progress=bar)
-            lines = _counted_lines(binary, bar)
+            lines = _counted_lines(binary, bar, importer.not_utf8)
             if kind == 'csv':
                 return importer.csv(line.lstrip('\ufeff') if i == 0 else line
                                     for i, line in enumerate(lines))
