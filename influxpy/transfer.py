@@ -38,6 +38,7 @@ from .exceptions import (
     WriteError,
 )
 from .fields import INT64_MAX, INT64_MIN
+from .line_parser import logical_lines, parse_line, strip_line
 from .lineprotocol import format_line
 from .query.quoting import quote_ident
 from .timeutil import MAX_NS, MIN_NS, PRECISION_NS, parse_iso, rfc3339
@@ -276,109 +277,6 @@ def _kind(field_: f.Field) -> str:
         if isinstance(field_, cls):
             return kind
     return 'untyped'
-
-
-# -- line protocol ----------------------------------------------------------------------
-
-@dataclass
-class Line:
-    """One parsed line of line protocol."""
-
-    measurement: str
-    tags: dict[str, str]
-    fields: dict[str, Any]
-    time: int | None
-
-
-def _scan(text: str, i: int, stops: str) -> tuple[str, int]:
-    """Read a name up to an unescaped character of ``stops``; unescape ``\\,``, ``\\=``
-    and ``\\ `` (other backslashes stay, as InfluxDB 1.x reads them)."""
-    out = []
-    n = len(text)
-    while i < n:
-        char = text[i]
-        if char == '\\' and i + 1 < n and text[i + 1] in ', =':
-            out.append(text[i + 1])
-            i += 2
-            continue
-        if char in stops:
-            break
-        out.append(char)
-        i += 1
-    return ''.join(out), i
-
-
-def _scan_string(text: str, i: int) -> tuple[str, int]:
-    """A quoted string field value starting at ``text[i] == '"'``."""
-    out = []
-    i += 1
-    n = len(text)
-    while i < n:
-        char = text[i]
-        if char == '\\' and i + 1 < n and text[i + 1] in '"\\':
-            out.append(text[i + 1])
-            i += 2
-            continue
-        if char == '"':
-            return ''.join(out), i + 1
-        out.append(char)
-        i += 1
-    raise ValueError('a string field value has no closing quote')
-
-
-def _line_value(token: str) -> Any:
-    if token.endswith('i') and _INTEGER.fullmatch(token[:-1]):
-        return _integer(token[:-1])
-    if token in ('t', 'T', 'true', 'True', 'TRUE'):
-        return True
-    if token in ('f', 'F', 'false', 'False', 'FALSE'):
-        return False
-    if _NUMBER.fullmatch(token):
-        return _float(token)
-    raise ValueError(f'{token!r} is no field value (a number, 12i, true/false or "a string")')
-
-
-def parse_line(text: str, precision: str = 'ns') -> Line:
-    """Parse one line of InfluxDB 1.x line protocol; raise ValueError saying what is wrong."""
-    measurement, i = _scan(text, 0, ', ')
-    if not measurement:
-        raise ValueError('the line has no measurement')
-    n = len(text)
-    tags: dict[str, str] = {}
-    while i < n and text[i] == ',':
-        key, i = _scan(text, i + 1, '=, ')
-        if i >= n or text[i] != '=' or not key:
-            raise ValueError(f'a tag needs key=value, near {text[:i + 1][-30:]!r}')
-        value, i = _scan(text, i + 1, ', ')
-        if not value:
-            raise ValueError(f'the tag {key!r} has no value')
-        tags[key] = value
-    if i >= n or text[i] != ' ':
-        raise ValueError('the line has no fields')
-    values: dict[str, Any] = {}
-    while True:
-        key, i = _scan(text, i + 1, '=, ')
-        if i >= n or text[i] != '=' or not key:
-            raise ValueError(f'a field needs key=value, near {text[:i + 1][-30:]!r}')
-        i += 1
-        if i < n and text[i] == '"':
-            values[key], i = _scan_string(text, i)
-        else:
-            start = i
-            while i < n and text[i] not in ', ':
-                i += 1
-            values[key] = _line_value(text[start:i])
-        if i >= n or text[i] != ',':
-            break
-    stamp: int | None = None
-    rest = text[i:].strip()
-    if rest:
-        if not _INTEGER.fullmatch(rest):
-            raise ValueError(f'{rest!r} is not a timestamp (an integer in {precision})')
-        stamp = int(rest) * PRECISION_NS[precision]
-        if not MIN_NS <= stamp <= MAX_NS:
-            raise ValueError(f'the timestamp {rest} is outside the times InfluxDB stores')
-    return Line(measurement, tags, values, stamp)
 
 
 # -- writing in batches ----------------------------------------------------------------------
@@ -680,13 +578,15 @@ class _Importer:
     # -- line protocol --------------------------------------------------------------
 
     def line_protocol(self, lines: Iterable[str]) -> ImportReport:
-        for line_no, text in enumerate(lines, 1):
-            text = text.strip()
+        for line_no, text in logical_lines(lines):
+            text = strip_line(text)
             if not text or text.startswith('#'):
                 continue
             self.report.read += 1
-            if line_no in self.not_utf8:
-                self.problem(line_no, self.not_utf8[line_no])
+            bad = next((n for n in range(line_no, line_no + text.count('\n') + 1)
+                        if n in self.not_utf8), None)
+            if bad is not None:
+                self.problem(bad, self.not_utf8[bad])
                 continue
             try:
                 parsed = parse_line(text, self.precision)

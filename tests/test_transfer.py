@@ -134,7 +134,7 @@ def test_line_protocol_bad_lines_and_server_refusals(influx_db: Connection,
     path = _write(tmp_path, 'points.lp', (
         '# a comment\n'
         'cpu,host=a v=1i 10\n'                   # line 2
-        'cpu,host=a v="x 20\n'                   # line 3: no closing quote
+        'cpu,host=a v=1i,w 20\n'                 # line 3: a field without a value
         'cpu,host=a v=abc 30\n'                  # line 4: bad value
         'cpu,host=a v=2i later\n'                # line 5: bad timestamp
         '\n'
@@ -207,8 +207,9 @@ def test_parse_line_and_format_time() -> None:
         'm,x', {'t k': 'v=1'}, {'f': 1.0, 'i': -2, 'b': True, 's': 'a\\b"c'}, 123)
     assert parse_line('m v=1', 's').time is None
     assert parse_line('m v=1 5', 's').time == 5_000_000_000
-    for bad, words in [('m', 'no fields'), ('m,t v=1', 'key=value'), ('m v=nan', 'no field'),
-                       ('m v=1 x', 'not a timestamp'), (' v=1', 'no measurement')]:
+    for bad, words in [('m', 'no fields'), ('m,t v=1', 'key=value'),
+                       ('m v=nan', 'not a number'), ('m v=1 x', 'not a timestamp'),
+                       (',t=a v=1', 'no measurement'), (' v=1', 'no fields')]:
         with pytest.raises(ValueError, match=words):
             parse_line(bad)
     assert format_time(0) == '1970-01-01T00:00:00Z'
