@@ -814,6 +814,26 @@ def export_csv(out: TextIO, *, measurement: str | None = None, query: str | None
     return ExportReport(rows, header or [], tags)
 
 
+
+def export_csv_file(path: str, **options: Any) -> ExportReport:
+    """:func:`export_csv` into the file ``path``, which appears only when the export is
+    complete: an export the server stops (or any error) leaves no empty or partial file."""
+    folder, name = os.path.split(os.path.abspath(path))
+    # Opened by name (not mkstemp) so the file gets the usual permissions.
+    partial = os.path.join(folder, f'.{name}.{os.getpid()}.{time.time_ns()}.part')
+    try:
+        with open(partial, 'x', newline='', encoding='utf-8') as out:
+            report = export_csv(out, **options)
+        os.replace(partial, path)
+    except OSError as exc:
+        if isinstance(exc, InfluxPyError):
+            raise  # a connection error is an OSError too; it is not the file's
+        raise TransferError(f'cannot write {path!r}: {exc.strerror}') from None
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(partial)
+    return report
+
 def _layout(header: list[str], columns: Sequence[str], tags: Mapping[str, Any]
             ) -> list[tuple[str, Any]]:
     """Where each header cell comes from: ``('time'|'value', column index)`` or
