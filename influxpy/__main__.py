@@ -158,7 +158,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from .transfer import export_csv
+    from .transfer import export_csv, export_csv_file
 
     if (args.measurement is None) == (args.query is None):
         raise CommandError('export a measurement (export NAME) or a query (--query …)')
@@ -169,11 +169,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         report = export_csv(sys.stdout, **kwargs)
         sys.stdout.flush()
     else:
-        try:
-            with open(args.output, 'w', newline='', encoding='utf-8') as out:
-                report = export_csv(out, **kwargs)
-        except OSError as exc:
-            raise CommandError(f'cannot write {args.output!r}: {exc.strerror}') from None
+        report = export_csv_file(args.output, **kwargs)
     _print(f'{report}' + (f' to {args.output}' if args.output not in (None, '-') else ''),
            file=sys.stderr)
     return 0

@@ -228,5 +228,43 @@ class InfluxTag(Field):
         return value if value != '' else None
 
 
+_AMBIGUOUS_AFTER_BACKSLASH = {'measurement': ',= "', 'field key': ',= "', 'tag key': ''}
+
+
+def check_name(model: str, what: str, name: Any) -> None:
+    """Refuse a measurement or key line protocol cannot carry or InfluxDB would change."""
+    def refuse(problem: str) -> ValidationError:
+        return ValidationError(f'{model}: {what} {name!r} {problem}', model=model, value=name)
+    if not isinstance(name, str) or not name:
+        raise refuse('must be a non-empty string')
+    if '\n' in name or '\r' in name or '\x00' in name:
+        raise refuse('contains a line break or NUL, which line protocol or InfluxQL cannot '
+                     'carry')
+    try:
+        name.encode('utf-8')
+    except UnicodeEncodeError:
+        raise refuse('is not valid Unicode (a lone surrogate)') from None
+    if name.endswith('\\'):
+        raise refuse('ends with a backslash, which line protocol reads as an escape')
+    for char in _AMBIGUOUS_AFTER_BACKSLASH.get(what, ''):
+        if '\\' + char in name:
+            raise refuse(f'has a backslash before {char!r}, which InfluxDB 1.x does not read '
+                         f'back as written in a {what}')
+    if what in ('measurement', 'field key') and name.startswith('\t'):
+        raise refuse('starts with a tab, which InfluxDB strips from line protocol')
+    if what == 'measurement' and name.startswith('#'):
+        raise refuse("starts with '#': InfluxDB would read the line as a comment and drop it")
+    if what != 'measurement' and name in RESERVED_NAMES:
+        raise refuse("is reserved: every point has a time; name the column otherwise "
+                     "(db_name='…')")
+
+def check_tag_value(where: str, key: str, value: Any) -> str | None:
+    """A tag value as a model's tag would take it (None: no tag, for an empty one)."""
+    tag = InfluxTag(null=True)
+    tag.model_name, tag.name = where, key
+    result: str | None = tag.to_python(value)
+    return result
+
+
 FIELD_TYPES = {'float': FloatField, 'integer': IntegerField, 'boolean': BooleanField,
                'string': StringField}

@@ -21,8 +21,8 @@ from typing import Any
 
 from .connection import Connection, get_connection
 from .exceptions import DatabaseNotFound, QueryError, ValidationError
-from .fields import FIELD_TYPES
-from .models import RESERVED_ATTRIBUTES, InfluxMeasurement, check_name
+from .fields import FIELD_TYPES, check_name
+from .models import RESERVED_ATTRIBUTES, InfluxMeasurement
 from .query.quoting import quote_ident
 from .schema import list_databases, list_retention_policies
 

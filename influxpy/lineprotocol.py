@@ -72,9 +72,22 @@ def format_typed_value(value: Any) -> str:
 
 def format_line(measurement: str, tags: Mapping[str, str], values: Mapping[str, Any],
                 ns: int) -> str:
-    """One line of line protocol (``values`` typed as they should be written)."""
+    """One line of line protocol (``values`` typed as they should be written).
+
+    Every name and tag value is checked as a model's declaration and tags are, so no
+    value can end the line early or start another (a :class:`ValidationError` says which).
+    """
+    f.check_name(measurement, 'measurement', measurement)
+    clean_tags = {}
+    for key, value in tags.items():
+        f.check_name(measurement, 'tag key', key)
+        text = f.check_tag_value(measurement, key, value)
+        if text is not None:
+            clean_tags[key] = text
+    for key in values:
+        f.check_name(measurement, 'field key', key)
     head = escape_measurement(measurement) + ''.join(
-        f',{escape_key(k)}={escape_key(v)}' for k, v in sorted(tags.items()))
+        f',{escape_key(k)}={escape_key(v)}' for k, v in sorted(clean_tags.items()))
     body = ','.join(f'{escape_key(k)}={format_typed_value(v)}' for k, v in values.items())
     return f'{head} {body} {ns}'
 

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from . import fields as f
 from .connection import DEFAULT_ALIAS, PRECISIONS
 from .exceptions import QueryError, ValidationError
+from .fields import check_name
 from .schema import RetentionPolicy, Tier, check_tiers
 from .timeutil import MAX_NS, MIN_NS, InfluxTime, to_ns
 
@@ -37,37 +38,6 @@ def _snake_case(name: str) -> str:
 
 # InfluxDB 1.x reads a backslash before these characters inconsistently in measurement
 # names and field keys (tag keys and values are fine): such names cannot round-trip.
-_AMBIGUOUS_AFTER_BACKSLASH = {'measurement': ',= "', 'field key': ',= "', 'tag key': ''}
-
-
-def check_name(model: str, what: str, name: Any) -> None:
-    """Refuse a measurement or key line protocol cannot carry or InfluxDB would change."""
-    def refuse(problem: str) -> ValidationError:
-        return ValidationError(f'{model}: {what} {name!r} {problem}', model=model, value=name)
-    if not isinstance(name, str) or not name:
-        raise refuse('must be a non-empty string')
-    if '\n' in name or '\r' in name or '\x00' in name:
-        raise refuse('contains a line break or NUL, which line protocol or InfluxQL cannot '
-                     'carry')
-    try:
-        name.encode('utf-8')
-    except UnicodeEncodeError:
-        raise refuse('is not valid Unicode (a lone surrogate)') from None
-    if name.endswith('\\'):
-        raise refuse('ends with a backslash, which line protocol reads as an escape')
-    for char in _AMBIGUOUS_AFTER_BACKSLASH.get(what, ''):
-        if '\\' + char in name:
-            raise refuse(f'has a backslash before {char!r}, which InfluxDB 1.x does not read '
-                         f'back as written in a {what}')
-    if what in ('measurement', 'field key') and name.startswith('\t'):
-        raise refuse('starts with a tab, which InfluxDB strips from line protocol')
-    if what == 'measurement' and name.startswith('#'):
-        raise refuse("starts with '#': InfluxDB would read the line as a comment and drop it")
-    if what != 'measurement' and name in f.RESERVED_NAMES:
-        raise refuse("is reserved: every point has a time; name the column otherwise "
-                     "(db_name='…')")
-
-
 class Options:
     """``Model._meta``: the measurement's name, its tags and fields, and Meta options."""
 

@@ -39,6 +39,7 @@ from .exceptions import (
     WriteError,
 )
 from .fields import INT64_MAX, INT64_MIN
+from .line_parser import logical_lines, parse_line, strip_line
 from .lineprotocol import format_line
 from .query.quoting import quote_ident
 from .timeutil import MAX_NS, MIN_NS, PRECISION_NS, parse_iso, rfc3339
@@ -189,14 +190,22 @@ class Progress:
         self.close()
 
 
-def _counted_lines(binary: IO[bytes], progress: Progress) -> Iterator[str]:
-    """The decoded lines of a binary file, advancing ``progress`` by their bytes."""
-    for raw in binary:
+def _counted_lines(binary: IO[bytes], progress: Progress,
+                   not_utf8: dict[int, str]) -> Iterator[str]:
+    """The decoded lines of a binary file, advancing ``progress`` by their bytes.
+
+    A line that is not UTF-8 is never changed silently: its number and why go into
+    ``not_utf8`` (the importer refuses it) and it is decoded with surrogate escapes only
+    so that the lines after it are still split right.
+    """
+    for line_no, raw in enumerate(binary, 1):
         progress.update(len(raw))
         try:
             yield raw.decode('utf-8')
-        except UnicodeDecodeError:
-            yield raw.decode('utf-8', 'replace')  # the bad line is reported by its value
+        except UnicodeDecodeError as exc:
+            not_utf8[line_no] = (f'not UTF-8 (byte 0x{raw[exc.start]:02x} at column '
+                                 f'{exc.start + 1})')
+            yield raw.decode('utf-8', 'surrogateescape')
 
 
 # -- values -----------------------------------------------------------------------------
@@ -272,109 +281,6 @@ def _kind(field_: f.Field) -> str:
         if isinstance(field_, cls):
             return kind
     return 'untyped'
-
-
-# -- line protocol ----------------------------------------------------------------------
-
-@dataclass
-class Line:
-    """One parsed line of line protocol."""
-
-    measurement: str
-    tags: dict[str, str]
-    fields: dict[str, Any]
-    time: int | None
-
-
-def _scan(text: str, i: int, stops: str) -> tuple[str, int]:
-    """Read a name up to an unescaped character of ``stops``; unescape ``\\,``, ``\\=``
-    and ``\\ `` (other backslashes stay, as InfluxDB 1.x reads them)."""
-    out = []
-    n = len(text)
-    while i < n:
-        char = text[i]
-        if char == '\\' and i + 1 < n and text[i + 1] in ', =':
-            out.append(text[i + 1])
-            i += 2
-            continue
-        if char in stops:
-            break
-        out.append(char)
-        i += 1
-    return ''.join(out), i
-
-
-def _scan_string(text: str, i: int) -> tuple[str, int]:
-    """A quoted string field value starting at ``text[i] == '"'``."""
-    out = []
-    i += 1
-    n = len(text)
-    while i < n:
-        char = text[i]
-        if char == '\\' and i + 1 < n and text[i + 1] in '"\\':
-            out.append(text[i + 1])
-            i += 2
-            continue
-        if char == '"':
-            return ''.join(out), i + 1
-        out.append(char)
-        i += 1
-    raise ValueError('a string field value has no closing quote')
-
-
-def _line_value(token: str) -> Any:
-    if token.endswith('i') and _INTEGER.fullmatch(token[:-1]):
-        return _integer(token[:-1])
-    if token in ('t', 'T', 'true', 'True', 'TRUE'):
-        return True
-    if token in ('f', 'F', 'false', 'False', 'FALSE'):
-        return False
-    if _NUMBER.fullmatch(token):
-        return _float(token)
-    raise ValueError(f'{token!r} is no field value (a number, 12i, true/false or "a string")')
-
-
-def parse_line(text: str, precision: str = 'ns') -> Line:
-    """Parse one line of InfluxDB 1.x line protocol; raise ValueError saying what is wrong."""
-    measurement, i = _scan(text, 0, ', ')
-    if not measurement:
-        raise ValueError('the line has no measurement')
-    n = len(text)
-    tags: dict[str, str] = {}
-    while i < n and text[i] == ',':
-        key, i = _scan(text, i + 1, '=, ')
-        if i >= n or text[i] != '=' or not key:
-            raise ValueError(f'a tag needs key=value, near {text[:i + 1][-30:]!r}')
-        value, i = _scan(text, i + 1, ', ')
-        if not value:
-            raise ValueError(f'the tag {key!r} has no value')
-        tags[key] = value
-    if i >= n or text[i] != ' ':
-        raise ValueError('the line has no fields')
-    values: dict[str, Any] = {}
-    while True:
-        key, i = _scan(text, i + 1, '=, ')
-        if i >= n or text[i] != '=' or not key:
-            raise ValueError(f'a field needs key=value, near {text[:i + 1][-30:]!r}')
-        i += 1
-        if i < n and text[i] == '"':
-            values[key], i = _scan_string(text, i)
-        else:
-            start = i
-            while i < n and text[i] not in ', ':
-                i += 1
-            values[key] = _line_value(text[start:i])
-        if i >= n or text[i] != ',':
-            break
-    stamp: int | None = None
-    rest = text[i:].strip()
-    if rest:
-        if not _INTEGER.fullmatch(rest):
-            raise ValueError(f'{rest!r} is not a timestamp (an integer in {precision})')
-        stamp = int(rest) * PRECISION_NS[precision]
-        if not MIN_NS <= stamp <= MAX_NS:
-            raise ValueError(f'the timestamp {rest} is outside the times InfluxDB stores')
-    return Line(measurement, tags, values, stamp)
 
 
 # -- writing in batches ----------------------------------------------------------------------
@@ -493,6 +399,7 @@ class _Importer:
         self.connection = get_connection(using or (model._meta.using if model else 'default'))
         self.database = database
         self.kinds: dict[str, str] = {}
+        self.not_utf8: dict[int, str] = {}  # line number -> why, filled while reading
         self.sink: _Sink
         if model is not None:
             self.sink = _ModelSink(model, using, self.report, self.problem, batch_size)
@@ -525,6 +432,15 @@ class _Importer:
             return
         self.sink.add(line_no, obj)
 
+    def add_line(self, line_no: int, measurement: str, tags: dict[str, str],
+                 values: dict[str, Any], ns: int) -> None:
+        try:
+            line = format_line(measurement, tags, values, ns)
+        except ValidationError as exc:
+            self.problem(line_no, str(exc))
+            return
+        self.sink.add(line_no, line)
+
     def server_field_types(self, measurement: str) -> dict[str, str]:
         """``{field: type}`` of a measurement already on the server (first type wins)."""
         statement = f'SHOW FIELD KEYS FROM {quote_ident(measurement)}'
@@ -548,12 +464,30 @@ class _Importer:
             raise TransferError(f"the CSV has no 'time' column; its columns: {header!r}")
         time_index = header.index(TIME)
         columns = self._csv_columns(header)
-        for row in reader:
-            line_no = reader.line_num
+        last = reader.line_num
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:
+                # csv's own limit (a cell over csv.field_size_limit() bytes): the record
+                # is refused and reading goes on with the next line.
+                self.report.read += 1
+                big = 'field larger than field limit' in str(exc)
+                self.problem(reader.line_num, f'cell over {csv.field_size_limit()} bytes'
+                             if big else f'not CSV: {exc}')
+                last = reader.line_num
+                continue
+            first, last = last + 1, reader.line_num
             if not row or (len(row) == 1 and not row[0].strip()):
                 continue
             self.report.read += 1
-            self._csv_row(line_no, header, columns, time_index, row)
+            bad = next((n for n in range(first, last + 1) if n in self.not_utf8), None)
+            if bad is not None:
+                self.problem(bad, self.not_utf8[bad])
+                continue
+            self._csv_row(last, header, columns, time_index, row)
         self.sink.flush()
         return self.report
 
@@ -645,16 +579,21 @@ class _Importer:
             self.problem(line_no, 'no field value (every non-tag column is empty)')
         else:
             assert self.measurement is not None
-            self.sink.add(line_no, format_line(self.measurement, tags, values, ns))
+            self.add_line(line_no, self.measurement, tags, values, ns)
 
     # -- line protocol --------------------------------------------------------------
 
     def line_protocol(self, lines: Iterable[str]) -> ImportReport:
-        for line_no, text in enumerate(lines, 1):
-            text = text.strip()
+        for line_no, text in logical_lines(lines):
+            text = strip_line(text)
             if not text or text.startswith('#'):
                 continue
             self.report.read += 1
+            bad = next((n for n in range(line_no, line_no + text.count('\n') + 1)
+                        if n in self.not_utf8), None)
+            if bad is not None:
+                self.problem(bad, self.not_utf8[bad])
+                continue
             try:
                 parsed = parse_line(text, self.precision)
             except ValueError as exc:
@@ -662,8 +601,8 @@ class _Importer:
                 continue
             ns = parsed.time if parsed.time is not None else self.now()
             if self.model is None:
-                self.sink.add(line_no, format_line(self.measurement or parsed.measurement,
-                                                   parsed.tags, parsed.fields, ns))
+                self.add_line(line_no, self.measurement or parsed.measurement,
+                              parsed.tags, parsed.fields, ns)
                 continue
             values: dict[str, Any] = {}
             unknown = []
@@ -743,7 +682,7 @@ def import_file(source: str | os.PathLike[str] | IO[bytes], *, format: str | Non
                                  database=database, retention_policy=retention_policy,
                                  using=using, precision=precision, batch_size=batch_size,
                                  on_problem=on_problem, progress=bar)
-            lines = _counted_lines(binary, bar)
+            lines = _counted_lines(binary, bar, importer.not_utf8)
             if kind == 'csv':
                 return importer.csv(line.lstrip('\ufeff') if i == 0 else line
                                     for i, line in enumerate(lines))
@@ -880,6 +819,26 @@ def export_csv(out: TextIO, *, measurement: str | None = None, query: str | None
                 rows += 1
     return ExportReport(rows, header or [], tags)
 
+
+
+def export_csv_file(path: str, **options: Any) -> ExportReport:
+    """:func:`export_csv` into the file ``path``, which appears only when the export is
+    complete: an export the server stops (or any error) leaves no empty or partial file."""
+    folder, name = os.path.split(os.path.abspath(path))
+    # Opened by name (not mkstemp) so the file gets the usual permissions.
+    partial = os.path.join(folder, f'.{name}.{os.getpid()}.{time.time_ns()}.part')
+    try:
+        with open(partial, 'x', newline='', encoding='utf-8') as out:
+            report = export_csv(out, **options)
+        os.replace(partial, path)
+    except OSError as exc:
+        if isinstance(exc, InfluxPyError):
+            raise  # a connection error is an OSError too; it is not the file's
+        raise TransferError(f'cannot write {path!r}: {exc.strerror}') from None
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(partial)
+    return report
 
 def _layout(header: list[str], columns: Sequence[str], tags: Mapping[str, Any]
             ) -> list[tuple[str, Any]]:

@@ -192,3 +192,16 @@ def test_help_and_demo_as_a_subprocess(influx_server: Any, tmp_path: Path) -> No
     assert 'identical.' in done.stdout and 'DIFFERENT' not in done.stdout
     assert 'starting a throwaway' not in done.stdout  # the configured server was used
     assert output.stat().st_size > 0 and done.stderr == ''
+
+
+def test_export_to_a_file_from_a_dead_server_leaves_no_file(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import socket
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        port = sock.getsockname()[1]
+    out = tmp_path / 'out.csv'
+    assert main(['export', 'm', '-o', str(out),
+                 '--url', f'influxdb://127.0.0.1:{port}/db?retries=0']) == 2
+    assert 'cannot reach InfluxDB at' in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []

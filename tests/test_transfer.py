@@ -134,7 +134,7 @@ def test_line_protocol_bad_lines_and_server_refusals(influx_db: Connection,
     path = _write(tmp_path, 'points.lp', (
         '# a comment\n'
         'cpu,host=a v=1i 10\n'                   # line 2
-        'cpu,host=a v="x 20\n'                   # line 3: no closing quote
+        'cpu,host=a v=1i,w 20\n'                 # line 3: a field without a value
         'cpu,host=a v=abc 30\n'                  # line 4: bad value
         'cpu,host=a v=2i later\n'                # line 5: bad timestamp
         '\n'
@@ -207,8 +207,9 @@ def test_parse_line_and_format_time() -> None:
         'm,x', {'t k': 'v=1'}, {'f': 1.0, 'i': -2, 'b': True, 's': 'a\\b"c'}, 123)
     assert parse_line('m v=1', 's').time is None
     assert parse_line('m v=1 5', 's').time == 5_000_000_000
-    for bad, words in [('m', 'no fields'), ('m,t v=1', 'key=value'), ('m v=nan', 'no field'),
-                       ('m v=1 x', 'not a timestamp'), (' v=1', 'no measurement')]:
+    for bad, words in [('m', 'no fields'), ('m,t v=1', 'key=value'),
+                       ('m v=nan', 'not a number'), ('m v=1 x', 'not a timestamp'),
+                       (',t=a v=1', 'no measurement'), (' v=1', 'no fields')]:
         with pytest.raises(ValueError, match=words):
             parse_line(bad)
     assert format_time(0) == '1970-01-01T00:00:00Z'
@@ -233,3 +234,70 @@ def test_progress_bar_only_on_a_terminal(influx_db: Connection, tmp_path: Path) 
     bar.update(5)
     bar.write('line 3: bad')
     assert 'line 3: bad\n' in bar.stream.getvalue()  # type: ignore[attr-defined]
+
+
+def _measurements(conn: Connection) -> list[str]:
+    return [row['name'] for row in _rows(conn, 'SHOW MEASUREMENTS')]
+
+
+def test_a_cell_can_never_write_a_second_point(influx_db: Connection, tmp_path: Path) -> None:
+    # A newline inside a quoted tag cell would end the line of line protocol and start a
+    # forged one; names and tag values are checked as a model's are, before any text.
+    path = tmp_path / 'evil.csv'
+    path.write_bytes(b'time,host,v\n'
+                     b'1,"x\nevil,forged=1 stolen=42",1\n'
+                     b'2,ok,2\n'
+                     b'3,"ends\\",3\n')
+    seen: list[Problem] = []
+    report = import_file(path, measurement='m', tags=['host'], on_problem=seen.append)
+    assert [p.line for p in seen] == [3, 5]
+    assert 'newline' in seen[0].message and 'backslash' in seen[1].message
+    assert report.written == 1
+    assert _measurements(influx_db) == ['m']
+    assert _rows(influx_db, 'SELECT * FROM m') == [{'time': 2, 'host': 'ok', 'v': 2.0}]
+
+
+def test_line_protocol_names_are_checked_before_writing(influx_db: Connection,
+                                                        tmp_path: Path) -> None:
+    path = _write(tmp_path, 'in.lp', '#comment\nm v=1 1\nm v=2 2\n')
+    seen: list[Problem] = []
+    # A measurement the server would read as a comment is refused, not silently dropped.
+    report = import_file(path, measurement='#m', on_problem=seen.append)
+    assert report.written == 0 and [p.line for p in seen] == [2, 3]
+    assert "'#'" in seen[0].message
+    assert _measurements(influx_db) == []
+
+
+def test_a_cell_over_the_csv_limit_is_reported_and_the_rest_imported(
+        influx_db: Connection, tmp_path: Path) -> None:
+    import csv
+    big = 'x' * (csv.field_size_limit() + 10)
+    path = tmp_path / 'big.csv'
+    path.write_text(f'time,host,v\n1,a,1\n2,{big},2\n3,c,3\n', encoding='utf-8')
+    seen: list[Problem] = []
+    report = import_file(path, measurement='m', tags=['host'], on_problem=seen.append)
+    assert [(p.line, p.message) for p in seen] == [
+        (3, f'cell over {csv.field_size_limit()} bytes')]
+    assert report.written == 2 and report.refused == 1
+    assert [(r['time'], r['host']) for r in _rows(influx_db, 'SELECT * FROM m')] == [
+        (1, 'a'), (3, 'c')]
+
+
+@pytest.mark.parametrize('kind', ['csv', 'lp'])
+def test_lines_that_are_not_utf8_are_refused_never_changed(influx_db: Connection,
+                                                            tmp_path: Path, kind: str) -> None:
+    if kind == 'csv':
+        body = b'time,host,v\n1,caf\xe9,1\n2,caf\xc3\xa9,2\n'
+    else:
+        body = b'm,host=caf\xe9 v=1 1\nm,host=caf\xc3\xa9 v=2 2\n'
+    path = tmp_path / f'latin1.{kind}'
+    path.write_bytes(body)
+    seen: list[Problem] = []
+    report = import_file(path, measurement='m', tags=['host'] if kind == 'csv' else (),
+                         on_problem=seen.append)
+    line = 2 if kind == 'csv' else 1
+    column = 6 if kind == 'csv' else 11
+    assert [(p.line, p.message) for p in seen] == [
+        (line, f'not UTF-8 (byte 0xe9 at column {column})')]
+    assert report.written == 1
+    assert _rows(influx_db, 'SELECT * FROM m') == [{'time': 2, 'host': 'café', 'v': 2.0}]

@@ -121,3 +121,29 @@ def test_the_influx_storage_reads_raw_points_even_with_tiers(influx_db: Any) -> 
     finally:
         storage.close()
 
+
+
+def _closed_port() -> int:
+    import socket
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        return int(sock.getsockname()[1])
+
+
+def test_a_dead_server_is_reported_as_such_and_leaves_no_file(tmp_path: Path) -> None:
+    url = f'influxdb://admin:s3cret-pw@127.0.0.1:{_closed_port()}/db'
+    csv_in = tmp_path / 'in.csv'
+    csv_in.write_text('time,host,v\n1,a,1\n', encoding='utf-8')
+    out = tmp_path / 'out.csv'
+    with override_settings(INFLUXPY={'default': {'URL': url, 'OPTIONS': {'retries': 0}}}):
+        with pytest.raises(CommandError) as exported:
+            command('influxpy_export', 'm', output=str(out))
+        with pytest.raises(CommandError) as imported:
+            command('influxpy_import', str(csv_in), measurement='m', tags='host',
+                    no_progress=True)
+    connections.reset()
+    for error in (exported, imported):
+        text = str(error.value)
+        assert text.startswith('cannot reach InfluxDB at ') and '127.0.0.1' in text
+        assert 's3cret' not in text and 'None' not in text
+    assert list(tmp_path.iterdir()) == [csv_in]

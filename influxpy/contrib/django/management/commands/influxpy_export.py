@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from .....exceptions import InfluxPyError
-from .....transfer import add_export_arguments, export_csv
+from .....transfer import add_export_arguments, export_csv, export_csv_file
 from ._common import TextOut, connect
 
 
@@ -34,10 +34,7 @@ class Command(BaseCommand):
             if output in (None, '-'):
                 report = export_csv(TextOut(self.stdout), **kwargs)  # type: ignore[arg-type]
             else:
-                with open(output, 'w', newline='', encoding='utf-8') as out:
-                    report = export_csv(out, **kwargs)
-        except OSError as exc:
-            raise CommandError(f'cannot write {output!r}: {exc.strerror}') from None
+                report = export_csv_file(output, **kwargs)
         except InfluxPyError as exc:
             raise CommandError(str(exc)) from None
         where = f' to {output}' if output not in (None, '-') else ''

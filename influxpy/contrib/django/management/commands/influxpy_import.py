@@ -84,10 +84,10 @@ class Command(BaseCommand):
                 retention_policy=retention_policy, using=alias, precision=precision,
                 batch_size=batch_size, on_problem=problem,
                 progress=False if no_progress else None)
+        except InfluxPyError as exc:  # first: a connection error is an OSError too
+            raise CommandError(str(exc)) from None
         except OSError as exc:
             raise CommandError(f'cannot read {file!r}: {exc.strerror}') from None
-        except InfluxPyError as exc:
-            raise CommandError(str(exc)) from None
         self.stdout.write(str(report))
         if report.refused:
             raise CommandError(f'{report.refused} line(s) refused')
