@@ -72,7 +72,7 @@ class InfluxStorage(ReadingStorage):
         self.measurement_model = measurement_for(
             self.schema, measurement=measurement, using=using, database=database,
             retention_policy=retention_from_option(retention_policy),
-            tiers=tiers_from_option(tiers))
+            tiers=tiers_from_option(tiers), checks=self)
         meta = self.measurement_model._meta
         self.features = Features(
             retention=meta.retention_policy is not None, tiers=bool(meta.tiers),
