@@ -147,3 +147,25 @@ def test_a_dead_server_is_reported_as_such_and_leaves_no_file(tmp_path: Path) ->
         assert text.startswith('cannot reach InfluxDB at ') and '127.0.0.1' in text
         assert 's3cret' not in text and 'None' not in text
     assert list(tmp_path.iterdir()) == [csv_in]
+
+
+def test_import_into_the_storage_refuses_what_store_reading_refuses(
+        influx_settings: str, tmp_path: Path) -> None:
+    plain = {'BACKEND': 'influxpy.contrib.django.storage.InfluxStorage',
+             'OPTIONS': {'model': 'testapp.Weather', 'measurement': 'weather'}}
+    with override_settings(INFLUXPY_STORAGE=plain):
+        storage = get_storage()
+        with pytest.raises(Exception) as refused:  # the storage's own answer ...
+            storage.store_reading('a', {'pulses': 99999999999}, time=T0)
+        path = tmp_path / 'in.csv'
+        path.write_text('time,device,pulses,temperature\n'
+                        '2024-01-01T00:00:00Z,a,99999999999,\n'
+                        '2024-01-01T00:00:01Z,a,12,\n'
+                        '2024-01-01T00:00:02Z,,1,\n', encoding='utf-8')
+        with pytest.raises(CommandError, match='2 line'):
+            command('influxpy_import', str(path), storage=True, no_progress=True)
+        storages.reset()
+    (result,) = connections['default'].query('SELECT * FROM weather', database=influx_settings)
+    assert result['series'][0]['columns'] == ['time', 'device', 'pulses']
+    assert [row[1:] for row in result['series'][0]['values']] == [['a', 12]]
+    assert 'outside' in str(refused.value)

@@ -396,12 +396,12 @@ class ReadingStorage(abc.ABC):
                     raise self._error(where, f'{name} is missing: the column is required '
                                              '(declare it with null=True to allow that)', name)
                 continue  # None is no value: it never erases a stored one
-            checked[name] = self._check_number(where, column, value)
+            checked[name] = self.check_number(where, column, value)
         if not checked:
             raise self._error(where, f'has no value (one of {", ".join(columns)} is needed)')
         return checked
 
-    def _check_number(self, where: str, column: ValueColumn, value: Any) -> float | int:
+    def check_number(self, where: str, column: ValueColumn, value: Any) -> float | int:
         name = column.name
         if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
             raise self._error(where, f'{name}={value!r} is a {type(value).__name__}, not a '

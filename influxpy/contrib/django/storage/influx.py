@@ -15,6 +15,7 @@ them on the server. Bucketing, so that the answers are the ORM storage's:
 
 from __future__ import annotations
 
+import threading
 import zoneinfo
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime, timedelta, tzinfo
@@ -23,9 +24,10 @@ from typing import Any
 from .... import schema
 from ....aggregates import Count, Max, Mean, Min, Spread, Sum
 from ....connection import Connection, get_connection
-from ....exceptions import ConfigurationError
+from ....exceptions import ConfigurationError, WriteError
 from ....query import QuerySet, batch
 from ....schema import RetentionPolicy, Tier
+from ....writer import Writer
 from ..handlers import connections
 from .base import MAX_TIME, Features, Reading, ReadingFilter, ReadingStorage
 from .intervals import Interval, calendar_buckets, computing_zone, to_us
@@ -48,21 +50,29 @@ class InfluxStorage(ReadingStorage):
     Options: ``measurement`` (default: the model's table name), ``using`` (the
     ``INFLUXPY`` alias), ``database`` (default: the connection's), ``retention_policy``
     (a name, a ``RetentionPolicy`` or a dict of its arguments), ``tiers`` (``Tier``
-    objects or dicts of their arguments) and ``batch_size`` of writes.
+    objects or dicts of their arguments), ``batch_size`` of writes, and ``spool``: a file
+    through which writes go to a buffered :class:`influxpy.Writer`, so that readings
+    stored while InfluxDB is away wait on disk and are sent when it is back.
+
+    Without a spool, a write the server does not take raises ``WriteError`` whose
+    ``unwritten`` (and ``unknown``) list the caller's :class:`Reading` objects.
     """
 
     def __init__(self, *, model: str | type[Any] = DEFAULT_MODEL, measurement: str | None = None,
                  using: str = 'default', database: str | None = None,
                  retention_policy: str | RetentionPolicy | Mapping[str, Any] | None = None,
                  tiers: Iterable[Tier | Mapping[str, Any]] | None = None,
-                 batch_size: int = 5000) -> None:
+                 batch_size: int = 5000, spool: str | None = None) -> None:
         super().__init__(model=model)
         self.using = using
         self.batch_size = batch_size
+        self.spool = spool
+        self._writer: Writer | None = None
+        self._writer_lock = threading.Lock()
         self.measurement_model = measurement_for(
             self.schema, measurement=measurement, using=using, database=database,
             retention_policy=retention_from_option(retention_policy),
-            tiers=tiers_from_option(tiers))
+            tiers=tiers_from_option(tiers), checks=self)
         meta = self.measurement_model._meta
         self.features = Features(
             retention=meta.retention_policy is not None, tiers=bool(meta.tiers),
@@ -86,7 +96,30 @@ class InfluxStorage(ReadingStorage):
         model = self.measurement_model
         points = [model(time=r.time, **{DEVICE: r.device}, **r.values) for r in readings]
         self.connection  # noqa: B018 - configures the alias from settings
-        model.series.bulk_create(points, batch_size=self.batch_size)
+        if self.spool is not None:
+            self.writer().add_many(points)  # on disk before it returns
+            return
+        try:
+            model.series.bulk_create(points, batch_size=self.batch_size)
+        except WriteError as exc:
+            # The caller's readings, not our points: they are what the caller can resend.
+            reading_of = {id(point): reading for point, reading in zip(points, readings)}
+            raise WriteError(exc.message, status=exc.status,
+                             unwritten=[reading_of[id(p)] for p in exc.unwritten],
+                             unknown=[reading_of[id(p)] for p in exc.unknown]) from exc
+
+    def writer(self) -> Writer:
+        """The buffered writer behind the ``spool`` option (started on first use)."""
+        with self._writer_lock:
+            if self._writer is None:
+                self._writer = Writer(using=self.using, batch_size=self.batch_size,
+                                      max_buffer=max(self.batch_size, 100_000),
+                                      spool=self.spool)
+            return self._writer
+
+    def flush(self, timeout: float | None = None) -> bool:
+        """Send what the spool holds now; False if ``timeout`` passed first."""
+        return self._writer.flush(timeout) if self._writer is not None else True
 
     # -- reads --------------------------------------------------------------------------
 
@@ -231,6 +264,10 @@ class InfluxStorage(ReadingStorage):
         return f'InfluxDB {version}, database {database!r}'
 
     def close(self) -> None:
+        with self._writer_lock:
+            writer, self._writer = self._writer, None
+        if writer is not None:
+            writer.close()  # what it cannot send stays in the spool
         try:
             connection = get_connection(self.using)
         except ConfigurationError:
