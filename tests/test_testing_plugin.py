@@ -111,3 +111,63 @@ def test_plugin_uses_the_server_named_by_the_environment(tmp_path: Path) -> None
             assert 'ignored' not in databases
         finally:
             influxpy.disconnect('external')
+
+
+PROJECT_SETTINGS = '''
+INSTALLED_APPS += ['influxpy.contrib.django']
+USE_TZ = True
+INFLUXPY = {{
+    'default': {{'URL': {production!r}, 'OPTIONS': {{'timeout': 2, 'retries': 1}}}},
+    'archive': {{'URL': {archive!r}}},
+}}
+INFLUXPY_STORAGE = {{
+    'BACKEND': 'influxpy.contrib.django.storage.InfluxStorage',
+    'OPTIONS': {{'model': 'influxpy.Reading'}},
+}}
+'''
+PROJECT_TEST = '''
+import influxpy
+from influxpy import fields, models
+from influxpy.contrib.django.storage import readings
+
+
+class Archived(models.InfluxMeasurement):
+    measurement = 'archived'
+    v = fields.FloatField()
+
+    class Meta:
+        using = 'archive'
+
+
+def test_ingest(influx_db):
+    readings.store_reading('boiler-1', {'value': 71.5})
+    Archived(v=1.0).save()
+    influxpy.Writer  # the public API is there
+    names = influx_db.query('SHOW MEASUREMENTS')[0]['series'][0]['values']
+    assert sorted(n[0] for n in names) == ['archived', 'influxpy_reading']
+    assert len(readings.query_readings('boiler-1')) == 1
+'''
+
+
+def test_in_a_django_project_influx_db_redirects_the_settings_servers(
+        influx_db: Connection, influx_server: Any, tmp_path: Path) -> None:
+    # A fresh project with the README's settings, naming a "production" database: its
+    # test using influx_db and the storage must never write there.
+    for name in ('production', 'archive'):
+        influx_db.query(f'CREATE DATABASE {name}')
+    subprocess.run([sys.executable, '-m', 'django', 'startproject', 'plant', str(tmp_path)],
+                   check=True, capture_output=True, timeout=60)
+    with open(tmp_path / 'plant' / 'settings.py', 'a', encoding='utf-8') as handle:
+        handle.write(PROJECT_SETTINGS.format(production=f'{influx_server.url}/production',
+                                             archive=f'{influx_server.url}/archive'))
+    (tmp_path / 'test_ingest.py').write_text(PROJECT_TEST, encoding='utf-8')
+    env = {**os.environ, 'DJANGO_SETTINGS_MODULE': 'plant.settings',
+           'INFLUX_DATABASE_URL': influx_server.url}
+    done = subprocess.run([sys.executable, '-m', 'pytest', '-q', '-p', 'no:cacheprovider',
+                           'test_ingest.py'], cwd=tmp_path, env=env, capture_output=True,
+                          text=True, timeout=180)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert '1 passed' in done.stdout
+    for name in ('production', 'archive'):
+        (shown,) = influx_db.query('SHOW MEASUREMENTS', database=name)
+        assert not shown.get('series'), f'the test wrote into {name}'

@@ -10,7 +10,9 @@ A server that cannot be started is an error of every test that needs it, never a
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sys
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -35,15 +37,44 @@ def influx_server() -> Iterator[Any]:
 @pytest.fixture
 def influx_db(influx_server: Any) -> Iterator[Connection]:
     name = f'test_{uuid.uuid4().hex[:12]}'
-    connection = connect(f'{influx_server.url}/{name}', retries=0)
-    connection.query(f'CREATE DATABASE {quote_ident(name)}')
-    try:
-        yield connection
-    finally:
+    url = f'{influx_server.url}/{name}'
+    with _django_redirected(url):
+        connection = connect(url, retries=0)
+        connection.query(f'CREATE DATABASE {quote_ident(name)}')
         try:
-            connection.query(f'DROP DATABASE {quote_ident(name)}')
+            yield connection
         finally:
-            disconnect()
+            try:
+                connection.query(f'DROP DATABASE {quote_ident(name)}')
+            finally:
+                disconnect()
+
+
+@contextlib.contextmanager
+def _django_redirected(url: str) -> Iterator[None]:
+    """In a Django project, every ``settings.INFLUXPY`` alias (and so the reading storage
+    and every measurement using one) points at the test database for the test: the
+    settings would otherwise win over ``connect()`` and send the test's writes to the
+    server they name."""
+    if 'django' not in sys.modules:
+        yield
+        return
+    from django.apps import apps
+    from django.conf import settings
+
+    if not settings.configured or not apps.is_installed('influxpy.contrib.django'):
+        yield
+        return
+    from django.test import override_settings
+
+    from ..contrib.django.handlers import connections
+
+    declared = getattr(settings, 'INFLUXPY', None) or {}
+    aliases = set(declared) | {'default'}
+    redirected = {alias: {'URL': url, 'OPTIONS': {'retries': 0}} for alias in aliases}
+    with override_settings(INFLUXPY=redirected):
+        connections.ensure_all()  # measurements' Meta.using aliases too, before any write
+        yield
 
 
 @pytest.hookimpl(hookwrapper=True)
