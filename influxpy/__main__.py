@@ -152,7 +152,8 @@ def cmd_import(args: argparse.Namespace) -> int:
                          measurement=args.measurement, tags=tags, database=args.database,
                          retention_policy=args.retention_policy, precision=args.precision,
                          batch_size=args.batch_size, on_problem=problem,
-                         progress=False if args.no_progress else None)
+                         progress=False if args.no_progress else None,
+                         resume_from=args.resume_from)
     _print(report)
     return 1 if report.refused else 0
 
@@ -236,6 +237,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help='unit of epoch times in the file (default: ns)')
     imp.add_argument('--batch-size', type=int, default=5000, help='points per write')
     imp.add_argument('--no-progress', action='store_true', help='no progress bar')
+    imp.add_argument('--resume-from', type=int, default=1, metavar='LINE',
+                     help='skip the lines before LINE (after an interrupted import)')
     imp.set_defaults(handler=cmd_import)
 
     exp = commands.add_parser(

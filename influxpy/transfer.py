@@ -32,6 +32,7 @@ from . import fields as f
 from . import timeutil
 from .connection import Connection, get_connection
 from .exceptions import (
+    InfluxConnectionError,
     InfluxPyError,
     NaiveDatetimeWarning,
     ServerError,
@@ -58,6 +59,20 @@ _INTEGER = re.compile(r'[+-]?\d+')
 
 class TransferError(InfluxPyError):
     """A file cannot be imported or exported as asked (nothing was written)."""
+
+
+class ImportInterrupted(TransferError):
+    """The server went away during an import: the lines before ``resume_from`` were
+    written (or reported as refused); from it on nothing is known to be written, so
+    importing again with ``resume_from`` (``--resume-from``) loses and repeats nothing
+    that matters (a point written twice overwrites itself)."""
+
+    def __init__(self, cause: Exception, report: ImportReport, resume_from: int) -> None:
+        super().__init__(f'{cause}: {report.written:,} point(s) written; lines from '
+                         f'{resume_from} on are not known to be written: import again with '
+                         f'--resume-from {resume_from} (resume_from={resume_from})')
+        self.report = report
+        self.resume_from = resume_from
 
 
 @dataclass(frozen=True)
@@ -302,8 +317,19 @@ class _Sink:
 
     def flush(self) -> None:
         batch, self.batch = self.batch, []
-        if batch:
+        if not batch:
+            return
+        try:
             self.report.written += self._write(batch)
+        except (InfluxConnectionError, ServerError) as exc:
+            # Not a refusal of some lines (those are reported and the import goes on):
+            # the server is away. Batches go in order, so all before this one is done.
+            left = batch
+            if isinstance(exc, WriteError) and (exc.unwritten or exc.unknown):
+                pending = {id(p) for p in (*exc.unwritten, *exc.unknown)}
+                left = [(no, p) for no, p in batch if id(p) in pending]
+                self.report.written += len(batch) - len(left)
+            raise ImportInterrupted(exc, self.report, min(no for no, _ in left)) from None
 
     def _write(self, batch: list[tuple[int, Any]]) -> int:
         raise NotImplementedError
@@ -377,7 +403,8 @@ class _Importer:
     def __init__(self, *, model: type[InfluxMeasurement] | None, measurement: str | None,
                  tags: Iterable[str], database: str | None, retention_policy: str | None,
                  using: str | None, precision: str, batch_size: int,
-                 on_problem: Callable[[Problem], object] | None, progress: Progress) -> None:
+                 on_problem: Callable[[Problem], object] | None, progress: Progress,
+                 resume_from: int = 1) -> None:
         if model is not None and (measurement or database or retention_policy):
             raise TransferError(f'{model.__name__} writes to its own measurement, database '
                                 'and retention policy: give a model or a measurement, not both')
@@ -389,6 +416,9 @@ class _Importer:
                                 f'{", ".join(PRECISION_NS)}')
         if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
             raise TransferError(f'batch_size={batch_size!r} must be a positive integer')
+        if isinstance(resume_from, bool) or not isinstance(resume_from, int) or resume_from < 1:
+            raise TransferError(f'resume_from={resume_from!r} must be a line number (1 or more)')
+        self.resume_from = resume_from
         self.model = model
         self.measurement = measurement
         self.tags = set(tags)
@@ -473,6 +503,9 @@ class _Importer:
             except csv.Error as exc:
                 # csv's own limit (a cell over csv.field_size_limit() bytes): the record
                 # is refused and reading goes on with the next line.
+                if reader.line_num < self.resume_from:
+                    last = reader.line_num
+                    continue
                 self.report.read += 1
                 big = 'field larger than field limit' in str(exc)
                 self.problem(reader.line_num, f'cell over {csv.field_size_limit()} bytes'
@@ -480,7 +513,7 @@ class _Importer:
                 last = reader.line_num
                 continue
             first, last = last + 1, reader.line_num
-            if not row or (len(row) == 1 and not row[0].strip()):
+            if not row or (len(row) == 1 and not row[0].strip()) or last < self.resume_from:
                 continue
             self.report.read += 1
             bad = next((n for n in range(first, last + 1) if n in self.not_utf8), None)
@@ -586,7 +619,7 @@ class _Importer:
     def line_protocol(self, lines: Iterable[str]) -> ImportReport:
         for line_no, text in logical_lines(lines):
             text = strip_line(text)
-            if not text or text.startswith('#'):
+            if not text or text.startswith('#') or line_no < self.resume_from:
                 continue
             self.report.read += 1
             bad = next((n for n in range(line_no, line_no + text.count('\n') + 1)
@@ -636,8 +669,8 @@ def import_file(source: str | os.PathLike[str] | IO[bytes], *, format: str | Non
                 retention_policy: str | None = None, using: str | None = None,
                 precision: str = 'ns', batch_size: int = DEFAULT_BATCH_SIZE,
                 on_problem: Callable[[Problem], object] | None = None,
-                progress: bool | None = None, progress_stream: TextIO | None = None
-                ) -> ImportReport:
+                progress: bool | None = None, progress_stream: TextIO | None = None,
+                resume_from: int = 1) -> ImportReport:
     """Import a CSV or line-protocol file (a path, ``'-'`` for stdin, or a binary file).
 
     CSV: a header row with a ``time`` column (ISO-8601, or epoch integers in
@@ -650,6 +683,9 @@ def import_file(source: str | os.PathLike[str] | IO[bytes], *, format: str | Non
     ``format`` is ``'csv'`` or ``'lp'`` (default: from the file name; ``.lp``, ``.line``
     and ``.txt`` are line protocol). Bad lines go to ``on_problem`` with their numbers;
     the others are written. A progress bar shows on a terminal (``progress=None``).
+
+    If the server goes away, :class:`ImportInterrupted` says how far the import got;
+    ``resume_from=N`` skips the lines before line ``N`` (a CSV's header is still read).
     """
     if model is None and measurement is None and format not in ('lp', None):
         raise TransferError('give a model or a measurement to import into')
@@ -681,7 +717,8 @@ def import_file(source: str | os.PathLike[str] | IO[bytes], *, format: str | Non
             importer = _Importer(model=model, measurement=measurement, tags=tags,
                                  database=database, retention_policy=retention_policy,
                                  using=using, precision=precision, batch_size=batch_size,
-                                 on_problem=on_problem, progress=bar)
+                                 on_problem=on_problem, progress=bar,
+                                 resume_from=resume_from)
             lines = _counted_lines(binary, bar, importer.not_utf8)
             if kind == 'csv':
                 return importer.csv(line.lstrip('\ufeff') if i == 0 else line

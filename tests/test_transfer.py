@@ -301,3 +301,57 @@ def test_lines_that_are_not_utf8_are_refused_never_changed(influx_db: Connection
         (line, f'not UTF-8 (byte 0xe9 at column {column})')]
     assert report.written == 1
     assert _rows(influx_db, 'SELECT * FROM m') == [{'time': 2, 'host': 'café', 'v': 2.0}]
+
+
+class _KillsServerAt(io.BytesIO):
+    """A file whose reading stops the server when it reaches a given line."""
+
+    def __init__(self, data: bytes, line: int, server: Any) -> None:
+        super().__init__(data)
+        self.line, self.server, self.seen = line, server, 0
+
+    def __next__(self) -> bytes:
+        self.seen += 1
+        if self.seen == self.line:
+            self.server.kill_process()
+        return super().__next__()
+
+
+@pytest.mark.parametrize('kind', ['csv', 'lp'])
+def test_an_import_that_loses_the_server_says_where_to_resume(tmp_path: Path,
+                                                               kind: str) -> None:
+    import influxpy
+    from influxpy.testing.server import InfluxServer
+    from influxpy.transfer import ImportInterrupted
+
+    total = 30_000
+    if kind == 'csv':
+        body = 'time,host,v\n' + ''.join(f'{i},h{i % 7},{i}\n' for i in range(1, total + 1))
+    else:
+        body = ''.join(f'm,host=h{i % 7} v={i} {i}\n' for i in range(1, total + 1))
+    data = body.encode()
+    with InfluxServer() as server:
+        conn = influxpy.connect(f'{server.url}/imp?retries=0&timeout=5', alias='imp')
+        try:
+            conn.query('CREATE DATABASE imp')
+            with pytest.raises(ImportInterrupted) as info:
+                import_file(_KillsServerAt(data, 20_000, server), format=kind,
+                            measurement='m', tags=['host'] if kind == 'csv' else (),
+                            using='imp', batch_size=1000, progress=False)
+            error = info.value
+            assert 'cannot reach InfluxDB' in str(error)
+            assert f'--resume-from {error.resume_from}' in str(error)
+            server.restart()
+            stored = _rows(conn, 'SELECT count(v) FROM m')[0]['count']
+            header = 1 if kind == 'csv' else 0
+            # Every line before resume_from is on the server; the report says how many.
+            assert stored >= error.resume_from - 1 - header
+            assert error.report.written == error.resume_from - 1 - header
+            report = import_file(io.BytesIO(data), format=kind, measurement='m',
+                                 tags=['host'] if kind == 'csv' else (), using='imp',
+                                 batch_size=1000, progress=False,
+                                 resume_from=error.resume_from)
+            assert report.written == total - (error.resume_from - 1 - header)
+            assert _rows(conn, 'SELECT count(v) FROM m')[0]['count'] == total
+        finally:
+            influxpy.disconnect('imp')

@@ -38,6 +38,8 @@ class Command(BaseCommand):
                             help='of epoch times in the file')
         parser.add_argument('--batch-size', type=int, default=5000, help='points per write')
         parser.add_argument('--no-progress', action='store_true', help='no progress bar')
+        parser.add_argument('--resume-from', type=int, default=1, metavar='LINE',
+                            help='skip the lines before LINE (after an interrupted import)')
         parser.add_argument('--using', default=None, help='the INFLUXPY alias')
 
     def _model(self, model: str | None, storage: bool) -> type[InfluxMeasurement] | None:
@@ -65,7 +67,7 @@ class Command(BaseCommand):
                format: str | None = None, database: str | None = None,
                retention_policy: str | None = None, precision: str = 'ns',
                batch_size: int = 5000, no_progress: bool = False, using: str | None = None,
-               **options: Any) -> None:
+               resume_from: int = 1, **options: Any) -> None:
         target = self._model(model, storage)
         if target is None and measurement is None and format != 'lp' and \
                 not file.lower().endswith(('.lp', '.line', '.txt')):
@@ -83,7 +85,7 @@ class Command(BaseCommand):
                 tags=[t for t in (tags or '').split(',') if t], database=database,
                 retention_policy=retention_policy, using=alias, precision=precision,
                 batch_size=batch_size, on_problem=problem,
-                progress=False if no_progress else None)
+                progress=False if no_progress else None, resume_from=resume_from)
         except InfluxPyError as exc:  # first: a connection error is an OSError too
             raise CommandError(str(exc)) from None
         except OSError as exc:
