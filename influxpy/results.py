@@ -343,12 +343,17 @@ def to_results(model: type[InfluxMeasurement], series: Iterable[SeriesDict],
     A result is yielded as soon as its last piece has arrived.
     """
     current: InfluxResult | None = None
+    meta = model._meta
+    # A query a tier answered gives the model's measurement, as its raw points would.
+    tier_names = {tier.measurement(meta.measurement) for tier in meta.tiers}
     for s in series:
         columns = tuple(s['columns'])
         _, tags = _series_tags(model, s.get('tags'))
         # Points carry the columns only: the tags are the result's.
         rows = _rows('dicts', model, columns, (), None)
         name = s.get('name')
+        if name in tier_names:
+            name = meta.measurement
         if current is None or current.name != name or current.tags != tags:
             if current is not None:
                 yield current

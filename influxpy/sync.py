@@ -12,13 +12,14 @@ stored (``SELECT … INTO``). Running it twice changes nothing the second time.
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from . import schema
 from .connection import Connection, get_connection
-from .exceptions import ConfigurationError
+from .exceptions import ConfigurationError, InfluxPyError
 from .query.quoting import quote_ident, quote_time
 
 if TYPE_CHECKING:
@@ -128,7 +129,14 @@ def _backfill(conn: Connection, db: str, model: type[InfluxMeasurement],
         (first,) = conn.query(f'SELECT * FROM {_source(db, model)} LIMIT 1', database=db)
         if not first.get('series'):
             return None  # no raw points yet
-        start = first['series'][0]['values'][0][0] // tier.resolution * tier.resolution
+        res = tier.resolution
+        start = first['series'][0]['values'][0][0] // res * res
+        if tier.keep:
+            # Only what the tier keeps: a bucket older than its retention would be
+            # refused ("points beyond retention policy dropped") and stop the sync. The
+            # first bucket starting inside it, with a minute for the time passing.
+            kept_from = time.time_ns() - tier.keep + 60_000_000_000
+            start = max(start, -(-kept_from // res) * res)
         return conn.query(f'{tier_select(model, tier, db)} WHERE time >= {quote_time(start)} '
                           f'AND time < now() GROUP BY time({tier.literal}), *',
                           database=db, epoch=None)
@@ -143,15 +151,39 @@ def sync(*models: type[InfluxMeasurement], using: str | None = None, dry_run: bo
     >>> influxpy.sync(ServerMeasurement, dry_run=True)
     [Change(action='create retention policy', target='keep_90d', statement='CREATE …')]
     """
-    changes = []
-    for model in _unique(models):
-        for change, apply in plan(model, using=using, backfill=backfill):
+    changes: list[Change] = []
+    todo = _unique(models)
+    for index, model in enumerate(todo):
+        steps = plan(model, using=using, backfill=backfill)
+        for step, (change, apply) in enumerate(steps):
             if not dry_run:
-                apply()
+                try:
+                    apply()
+                except InfluxPyError as exc:
+                    raise SyncError(exc, applied=changes,
+                                    not_applied=[c for c, _ in steps[step:]],
+                                    models_left=todo[index + 1:]) from exc
             if report is not None:
                 report(change)
             changes.append(change)
     return changes
+
+
+class SyncError(InfluxPyError):
+    """A sync stopped: ``applied`` were made, ``not_applied`` (the failed change first)
+    were not, nor anything for ``models_left``."""
+
+    def __init__(self, cause: Exception, *, applied: list[Change], not_applied: list[Change],
+                 models_left: list[type[InfluxMeasurement]]) -> None:
+        def names(items: Iterable[Change]) -> str:
+            return '; '.join(f'{c.action} {c.target}' for c in items) or 'nothing'
+        left = ', '.join(m.__name__ for m in models_left)
+        super().__init__(f'sync stopped at {not_applied[0].action} {not_applied[0].target}: '
+                         f'{cause}. Applied: {names(applied)}. Not applied: '
+                         f'{names(not_applied)}' + (f'; nothing for {left}' if left else ''))
+        self.applied = list(applied)
+        self.not_applied = list(not_applied)
+        self.models_left = list(models_left)
 
 
 def _unique(models: Iterable[type[InfluxMeasurement]]) -> list[type[InfluxMeasurement]]:

@@ -234,20 +234,27 @@ def tier_of(qs: Any) -> str | None:
 
 
 def test_queries_read_the_tier_that_answers_them() -> None:
+    import time
+
     from influxpy.aggregates import Count, Max, Mean, Min, Spread
     from influxpy.resolutions import Hour, Minute
-    per_host = Server.series.group_by('host')
+    from influxpy.timeutil import rfc3339
+    since = (time.time_ns() - 24 * HOUR) // HOUR * HOUR  # within the 1m tier's 90 days
+    recent = Server.series.filter(time__gte=since)
+    per_host = recent.group_by('host')
     q = per_host.annotate(m=Mean('cpu')).resolution(Minute(1))
     assert str(q.query) == ('/* influxpy: tier 1m */ SELECT max("mean_cpu") AS "m" '
-                            'FROM "keep_90d"."servers_1m" GROUP BY time(1m), "host"')
+                            f'FROM "keep_90d"."servers_1m" WHERE time >= \'{rfc3339(since)}\' '
+                            'GROUP BY time(1m), "host"')
     assert tier_of(q.raw_tier()) is None and 'FROM "raw"."servers"' in str(q.raw_tier().query)
     assert tier_of(per_host.annotate(m=Mean('cpu')).resolution(Hour(1))) == '1h'
     assert tier_of(per_host.annotate(m=Mean('cpu')).resolution(Minute(5))) is None
     five = per_host.annotate(lo=Min('cpu'), hi=Max('cpu'), n=Count('cpu')).resolution('5m')
     assert str(five.query) == (
         '/* influxpy: tier 1m */ SELECT min("min_cpu") AS "lo", max("max_cpu") AS "hi", '
-        'sum("count_cpu") AS "n" FROM "keep_90d"."servers_1m" GROUP BY time(5m), "host"')
-    across = Server.series.annotate(n=Count('cpu'), hi=Max('cpu')).resolution('2m')
+        'sum("count_cpu") AS "n" FROM "keep_90d"."servers_1m" '
+        f'WHERE time >= \'{rfc3339(since)}\' GROUP BY time(5m), "host"')
+    across = recent.annotate(n=Count('cpu'), hi=Max('cpu')).resolution('2m')
     assert tier_of(across) == '1m'
     assert tier_of(Server.series.annotate(m=Mean('cpu')).resolution('1m')) is None  # not per host
     assert tier_of(per_host.filter(cpu__gt=1).annotate(m=Mean('cpu')).resolution('1m')) is None
@@ -257,6 +264,23 @@ def test_queries_read_the_tier_that_answers_them() -> None:
                    .tz('Europe/Paris')) is None  # 1h buckets cannot follow a +05:30 zone
     assert tier_of(five.tz('Asia/Kolkata')) == '1m'
     assert tier_of(per_host.annotate(m=Mean('cpu')).resolution('1m', offset='30s')) is None
+    # Bounds: only on the tier's grid, and within what the tier keeps.
+    from influxpy import Now
+    n_max = Server.series.group_by('host').annotate(n=Count('cpu'), hi=Max('cpu'))
+    assert tier_of(n_max.resolution('5m')) is None  # unbounded: older than 90 days
+    assert tier_of(n_max.filter(time__gte=since - 100 * 24 * HOUR).resolution('5m')) is None
+    assert tier_of(n_max.filter(time__gte=since + 30 * 10**9).resolution('5m')) is None
+    assert tier_of(n_max.filter(time__gte=since, time__lt=since + 90 * 10**9)
+                   .resolution('5m')) is None
+    assert tier_of(n_max.filter(time__gte=since, time__lt=since + 60 * 10**9)
+                   .resolution('5m')) == '1m'
+    assert tier_of(n_max.filter(time__gt=since - 1, time__lte=since + 60 * 10**9 - 1)
+                   .resolution('5m')) == '1m'
+    assert tier_of(n_max.filter(time__gt=since).resolution('5m')) is None
+    assert tier_of(n_max.filter(time__gte=Now() - Hour(6)).resolution('5m')) is None
+    assert tier_of(n_max.filter(time=since).resolution('5m')) is None
+    assert tier_of(Server.series.group_by('host').annotate(m=Mean('cpu'))
+                   .resolution('1h')) == '1h'  # kept forever: no bound needed
 
 
 def test_a_tier_answers_what_the_raw_points_answer(influx_db: Connection) -> None:
