@@ -12,6 +12,7 @@ that session because it needs bytes in and streams out, retries that stop
 
 from __future__ import annotations
 
+import base64
 import gzip as gzip_module
 import json
 import logging
@@ -172,12 +173,15 @@ def parse_url(url: str, **options: Any) -> ConnectionSettings:
     if parts.scheme not in SCHEMES:
         raise ConfigurationError(
             f'unknown URL scheme {parts.scheme!r}; use influxdb:// (HTTP) or influxdbs:// (HTTPS)')
+    if '@' in parts.path + parts.query + parts.fragment:
+        # A '/', '?' or '#' in the password cut the URL elsewhere: echo none of it.
+        raise ConfigurationError(_ENCODE_PASSWORD)
     if parts.fragment:
         raise ConfigurationError('a connection URL has no #fragment')
     try:
         port = parts.port
     except ValueError:
-        netloc = parts.netloc.rpartition('@')[2]
+        netloc = parts.netloc.rpartition('@')[2]  # never the userinfo
         raise ConfigurationError(
             f'port in {netloc!r} is not a number from 1 to 65535') from None
     if port == 0:
@@ -194,17 +198,50 @@ def parse_url(url: str, **options: Any) -> ConnectionSettings:
         if name in query:
             raise ConfigurationError(f'option {name!r} is given twice in the connection URL')
         query[name] = value
-    query.update(options)
+    username = unquote(parts.username) if parts.username is not None else None
+    password = unquote(parts.password) if parts.password is not None else None
+    if options.get('username') is not None:
+        username = str(options['username'])
+    if options.get('password') is not None:
+        password = str(options['password'])
+    query.update((k, v) for k, v in options.items() if k not in ('username', 'password'))
+    checked = _check_options(query)
+    _check_tls(checked)
     return ConnectionSettings(
         host=parts.hostname or 'localhost',
         port=port or 8086,
         database=database,
-        username=unquote(parts.username) if parts.username is not None else None,
-        password=unquote(parts.password) if parts.password is not None else None,
+        username=username,
+        password=password,
         ssl=SCHEMES[parts.scheme],
         path='/' + prefix if prefix else '',
-        **_check_options(query),
+        **checked,
     )
+
+
+_ENCODE_PASSWORD = ("malformed connection URL: the URL's password must be percent-encoded "
+                    "(e.g. urllib.parse.quote), or pass password= separately")
+
+
+def _check_tls(options: Mapping[str, Any]) -> None:
+    """A CA file that is missing, or that would be ignored, is a configuration error."""
+    ca_file = options.get('ca_file')
+    if ca_file is None:
+        return
+    if options.get('verify_ssl') is False:
+        raise ConfigurationError(
+            'options ca_file and verify_ssl=false contradict each other: '
+            'ca_file verifies the server with that CA; drop one of them')
+    if not os.path.isfile(ca_file):
+        raise ConfigurationError(f'option ca_file={ca_file!r}: no such file')
+    if not os.access(ca_file, os.R_OK):
+        raise ConfigurationError(f'option ca_file={ca_file!r}: file not readable')
+
+
+def _basic_auth(username: str, password: str) -> str:
+    """The Basic auth header in UTF-8, as InfluxDB compares it (requests sends Latin-1)."""
+    token = base64.b64encode(f'{username}:{password}'.encode()).decode('ascii')
+    return 'Basic ' + token
 
 
 def _server_message(response: requests.Response) -> str:
@@ -299,7 +336,9 @@ class Connection:
 
         s = self.settings
         url = f'{s.base_url}/{endpoint}'
-        auth = (s.username, s.password or '') if s.username is not None else None
+        if s.username is not None:
+            auth = _basic_auth(s.username, s.password or '')
+            headers = {**(headers or {}), 'Authorization': auth}
         verify: bool | str = s.ca_file or s.verify_ssl
         session = self.session
         deadline = time.monotonic() + s.retry_max_time
@@ -308,7 +347,7 @@ class Connection:
             retry_after: float | None = None
             try:
                 response = session.request(
-                    method, url, params=params, data=data, headers=headers, auth=auth,
+                    method, url, params=params, data=data, headers=headers,
                     stream=stream, verify=verify, timeout=s.timeout)
             except requests.exceptions.Timeout:
                 error: Exception = InfluxTimeoutError(

@@ -220,3 +220,43 @@ def test_tls_with_a_ca_file_or_verification_off(tls_server: InfluxServer) -> Non
     finally:
         influxpy.disconnect('trusted')
         influxpy.disconnect('insecure')
+
+
+@pytest.mark.parametrize('password', ['café-Kx7Qz', '€uro-Vy4Rt', 'a/b?c#d@e:f'])
+def test_non_ascii_and_unencoded_passwords_work_as_arguments(auth_server: InfluxServer,
+                                                            password: str) -> None:
+    import urllib.parse
+    import urllib.request
+
+    from influxpy.query.quoting import quote_string
+    admin = influxpy.connect(auth_server.url, alias='admin')
+    user = 'u' + str(abs(hash(password)))
+    try:
+        admin.query(f'CREATE USER {user} WITH PASSWORD {quote_string(password)}')
+        admin.query(f'GRANT ALL PRIVILEGES TO {user}')
+        # The server itself takes these credentials (outside influxpy: parameters u and p).
+        raw = urllib.parse.urlencode({'q': 'SHOW DATABASES', 'u': user, 'p': password})
+        urllib.request.urlopen(f'{auth_server.http_url}/query?{raw}', timeout=10).read()
+        conn = influxpy.connect(f'influxdb://127.0.0.1:{auth_server.port}', alias='utf8',
+                                username=user, password=password, retries=0)
+        assert [r.get('error') for r in conn.query('SHOW DATABASES')] == [None]
+        wrong = influxpy.connect(f'influxdb://127.0.0.1:{auth_server.port}', alias='utf8bad',
+                                 username=user, password=password + '€', retries=0)
+        with pytest.raises(AuthenticationError) as info:
+            wrong.query('SHOW DATABASES')
+        assert password not in repr(info.value) and password not in str(info.value)
+    finally:
+        admin.query(f'DROP USER {user}')
+        for alias in ('admin', 'utf8', 'utf8bad'):
+            influxpy.disconnect(alias)
+
+
+def test_tls_with_the_wrong_ca_file_fails_clearly(tls_server: InfluxServer) -> None:
+    import requests.certs
+    conn = influxpy.connect(tls_server.url + '/tls?retries=0', alias='wrongca',
+                            ca_file=requests.certs.where())
+    try:
+        with pytest.raises(InfluxConnectionError, match='TLS handshake .* failed.*certificate'):
+            conn.ping()
+    finally:
+        influxpy.disconnect('wrongca')
