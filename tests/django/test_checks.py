@@ -142,7 +142,7 @@ def test_deploy_checks_credentials_and_rights(auth_server: Any) -> None:
 
 def test_an_unencoded_password_in_the_url_is_not_echoed() -> None:
     with override_settings(INFLUXPY={'default': {'URL': 'influxdb://admin:Kx7Qz/Vy4Rt@host/db'}}):
-        messages = run()
+        messages = [m for m in run() if m.is_serious()]
     assert ids(messages) == ['influxpy.E002']
     assert 'percent-encoded' in messages[0].msg
     assert 'Kx7Qz' not in messages[0].msg and 'Vy4Rt' not in messages[0].msg
