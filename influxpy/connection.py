@@ -27,6 +27,7 @@ from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
 import msgpack
 
+from . import deadline as deadline_module
 from .exceptions import (
     AuthenticationError,
     ConfigurationError,
@@ -303,6 +304,7 @@ class Connection:
                     verify_ssl=(s.ca_file or s.verify_ssl), timeout=s.timeout,
                     retries=max(s.retries, 1), path=s.path, gzip=s.gzip,
                     session=requests.Session())
+                deadline_module.install(self._client._session)
             return self._client
 
     @property
@@ -345,19 +347,25 @@ class Connection:
         attempt = 0
         while True:
             retry_after: float | None = None
+            # timeout bounds the whole request (a streamed one until its headers), and
+            # no attempt outlives retry_max_time.
+            watch = deadline_module.start(min(s.timeout, max(deadline - time.monotonic(), 0.01)))
             try:
                 response = session.request(
                     method, url, params=params, data=data, headers=headers,
                     stream=stream, verify=verify, timeout=s.timeout)
-            except requests.exceptions.Timeout:
-                error: Exception = InfluxTimeoutError(
-                    f'InfluxDB at {s.safe_url} did not answer within {s.timeout:g} s')
-            except requests.exceptions.SSLError as exc:
-                raise InfluxConnectionError(
-                    f'TLS handshake with {s.safe_url} failed: {_reason(exc)}') from None
-            except requests.exceptions.ConnectionError as exc:
-                error = InfluxConnectionError(
-                    f'cannot reach InfluxDB at {s.safe_url}: {_reason(exc)}')
+            except requests.exceptions.RequestException as exc:
+                if not watch.fired and isinstance(exc, requests.exceptions.SSLError):
+                    raise InfluxConnectionError(
+                        f'TLS handshake with {s.safe_url} failed: {_reason(exc)}') from None
+                if watch.fired or isinstance(exc, requests.exceptions.Timeout):
+                    error: Exception = InfluxTimeoutError(
+                        f'InfluxDB at {s.safe_url} did not answer within {s.timeout:g} s')
+                elif isinstance(exc, requests.exceptions.ConnectionError):
+                    error = InfluxConnectionError(
+                        f'cannot reach InfluxDB at {s.safe_url}: {_reason(exc)}')
+                else:
+                    raise
             else:
                 if response.status_code < 300:
                     return response
@@ -367,6 +375,8 @@ class Connection:
                 error = error_for_status(response.status_code, message, statement)
                 if response.status_code < 500 and response.status_code != 429:
                     raise error  # a refusal that retrying will not change
+            finally:
+                deadline_module.stop(watch)
             if attempt >= s.retries:
                 raise error
             attempt += 1

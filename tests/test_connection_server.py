@@ -260,3 +260,55 @@ def test_tls_with_the_wrong_ca_file_fails_clearly(tls_server: InfluxServer) -> N
             conn.ping()
     finally:
         influxpy.disconnect('wrongca')
+
+
+def _dripping_server(stop: threading.Event) -> int:
+    """A loopback HTTP server that answers one byte every 0.3 s, forever."""
+    listener = socket.create_server(('127.0.0.1', 0))
+    listener.settimeout(0.2)
+    answer = b'HTTP/1.1 204 No Content\r\nX-Influxdb-Version: 1.6.7\r\n' + b'X-Pad: x\r\n' * 10000
+
+    def serve() -> None:
+        with listener:
+            while not stop.is_set():
+                try:
+                    client, _ = listener.accept()
+                except TimeoutError:
+                    continue
+                threading.Thread(target=drip, args=(client,), daemon=True).start()
+
+    def drip(client: socket.socket) -> None:
+        with client:
+            for byte in answer:
+                if stop.wait(0.3):
+                    return
+                try:
+                    client.sendall(bytes([byte]))
+                except OSError:
+                    return
+
+    threading.Thread(target=serve, daemon=True).start()
+    return int(listener.getsockname()[1])
+
+
+def test_timeout_bounds_a_request_to_a_server_sending_one_byte_at_a_time() -> None:
+    stop = threading.Event()
+    port = _dripping_server(stop)
+    conn = influxpy.connect(f'influxdb://127.0.0.1:{port}/db?timeout=1&retries=0', alias='drip')
+    outcome: list[BaseException | str] = []
+
+    def ping() -> None:
+        try:
+            outcome.append(conn.ping())
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            outcome.append(exc)
+
+    try:
+        worker = threading.Thread(target=ping, daemon=True)
+        worker.start()
+        worker.join(30)  # a safety limit, not a speed assertion
+        assert not worker.is_alive(), 'ping() still running against a dripping server'
+        assert isinstance(outcome[0], InfluxTimeoutError), outcome
+    finally:
+        stop.set()
+        influxpy.disconnect('drip')
