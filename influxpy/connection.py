@@ -435,7 +435,7 @@ class Connection:
         try:
             # Rows as tuples: smaller, and not tracked by the garbage collector.
             unpacker = msgpack.Unpacker(raw=False, use_list=False)
-            for block in response.iter_content(chunk_size=65536):
+            for block in self._blocks(response):
                 unpacker.feed(block)
                 for body in unpacker:
                     for result in body.get('results', []):
@@ -445,6 +445,29 @@ class Connection:
                         yield result
         finally:
             response.close()
+
+    def _blocks(self, response: requests.Response) -> Iterator[bytes]:
+        """A streamed body's blocks; the wait for each is bounded by ``timeout``."""
+        import requests
+
+        blocks = response.iter_content(chunk_size=65536)
+        connection = getattr(response.raw, 'connection', None)
+        while True:
+            watch = deadline_module.watch_connection(connection, self.settings.timeout)
+            try:
+                block = next(blocks, None)
+            except requests.exceptions.RequestException as exc:
+                if watch.fired:
+                    raise InfluxTimeoutError(
+                        f'InfluxDB at {self.settings.safe_url} sent no chunk within '
+                        f'{self.settings.timeout:g} s') from None
+                raise InfluxConnectionError(
+                    f'lost InfluxDB at {self.settings.safe_url}: {_reason(exc)}') from None
+            finally:
+                deadline_module.stop(watch)
+            if block is None:
+                return
+            yield block
 
     def write(self, data: bytes, *, database: str | None = None,
               retention_policy: str | None = None, precision: str | None = None) -> None:

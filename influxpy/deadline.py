@@ -53,6 +53,14 @@ def start(seconds: float) -> _Watch:
     return watch
 
 
+def watch_connection(conn: Any, seconds: float) -> _Watch:
+    """Bound one read of an open (streamed) response on ``conn`` to ``seconds``."""
+    watch = _Watch(seconds)
+    if conn is not None:
+        watch.arm(conn)
+    return watch
+
+
 def stop(watch: _Watch) -> None:
     watch.cancel()
     if getattr(_local, 'watch', None) is watch:

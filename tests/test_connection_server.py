@@ -262,8 +262,8 @@ def test_tls_with_the_wrong_ca_file_fails_clearly(tls_server: InfluxServer) -> N
         influxpy.disconnect('wrongca')
 
 
-def _dripping_server(stop: threading.Event) -> int:
-    """A loopback HTTP server that answers one byte every 0.3 s, forever."""
+def _dripping_server(stop: threading.Event, head: bytes = b'') -> int:
+    """A loopback HTTP server that sends ``head`` then one byte every 0.3 s, forever."""
     listener = socket.create_server(('127.0.0.1', 0))
     listener.settimeout(0.2)
     answer = b'HTTP/1.1 204 No Content\r\nX-Influxdb-Version: 1.6.7\r\n' + b'X-Pad: x\r\n' * 10000
@@ -279,6 +279,9 @@ def _dripping_server(stop: threading.Event) -> int:
 
     def drip(client: socket.socket) -> None:
         with client:
+            if head:
+                client.recv(65536)
+                client.sendall(head)
             for byte in answer:
                 if stop.wait(0.3):
                     return
@@ -308,6 +311,31 @@ def test_timeout_bounds_a_request_to_a_server_sending_one_byte_at_a_time() -> No
         worker.start()
         worker.join(30)  # a safety limit, not a speed assertion
         assert not worker.is_alive(), 'ping() still running against a dripping server'
+        assert isinstance(outcome[0], InfluxTimeoutError), outcome
+    finally:
+        stop.set()
+        influxpy.disconnect('drip')
+
+
+def test_timeout_bounds_the_wait_for_each_chunk_of_a_stream() -> None:
+    stop = threading.Event()
+    head = (b'HTTP/1.1 200 OK\r\nContent-Type: application/x-msgpack\r\n'
+            b'Transfer-Encoding: chunked\r\n\r\n')
+    port = _dripping_server(stop, head)
+    conn = influxpy.connect(f'influxdb://127.0.0.1:{port}/db?timeout=1&retries=0', alias='drip')
+    outcome: list[BaseException | list[object]] = []
+
+    def read() -> None:
+        try:
+            outcome.append(list(conn.query_chunks('SELECT * FROM m')))
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            outcome.append(exc)
+
+    try:
+        worker = threading.Thread(target=read, daemon=True)
+        worker.start()
+        worker.join(30)  # a safety limit, not a speed assertion
+        assert not worker.is_alive(), 'query_chunks() still running against a dripping server'
         assert isinstance(outcome[0], InfluxTimeoutError), outcome
     finally:
         stop.set()
