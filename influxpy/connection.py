@@ -12,6 +12,7 @@ that session because it needs bytes in and streams out, retries that stop
 
 from __future__ import annotations
 
+import base64
 import gzip as gzip_module
 import json
 import logging
@@ -26,6 +27,7 @@ from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
 import msgpack
 
+from . import deadline as deadline_module
 from .exceptions import (
     AuthenticationError,
     ConfigurationError,
@@ -172,12 +174,15 @@ def parse_url(url: str, **options: Any) -> ConnectionSettings:
     if parts.scheme not in SCHEMES:
         raise ConfigurationError(
             f'unknown URL scheme {parts.scheme!r}; use influxdb:// (HTTP) or influxdbs:// (HTTPS)')
+    if '@' in parts.path + parts.query + parts.fragment:
+        # A '/', '?' or '#' in the password cut the URL elsewhere: echo none of it.
+        raise ConfigurationError(_ENCODE_PASSWORD)
     if parts.fragment:
         raise ConfigurationError('a connection URL has no #fragment')
     try:
         port = parts.port
     except ValueError:
-        netloc = parts.netloc.rpartition('@')[2]
+        netloc = parts.netloc.rpartition('@')[2]  # never the userinfo
         raise ConfigurationError(
             f'port in {netloc!r} is not a number from 1 to 65535') from None
     if port == 0:
@@ -194,17 +199,50 @@ def parse_url(url: str, **options: Any) -> ConnectionSettings:
         if name in query:
             raise ConfigurationError(f'option {name!r} is given twice in the connection URL')
         query[name] = value
-    query.update(options)
+    username = unquote(parts.username) if parts.username is not None else None
+    password = unquote(parts.password) if parts.password is not None else None
+    if options.get('username') is not None:
+        username = str(options['username'])
+    if options.get('password') is not None:
+        password = str(options['password'])
+    query.update((k, v) for k, v in options.items() if k not in ('username', 'password'))
+    checked = _check_options(query)
+    _check_tls(checked)
     return ConnectionSettings(
         host=parts.hostname or 'localhost',
         port=port or 8086,
         database=database,
-        username=unquote(parts.username) if parts.username is not None else None,
-        password=unquote(parts.password) if parts.password is not None else None,
+        username=username,
+        password=password,
         ssl=SCHEMES[parts.scheme],
         path='/' + prefix if prefix else '',
-        **_check_options(query),
+        **checked,
     )
+
+
+_ENCODE_PASSWORD = ("malformed connection URL: the URL's password must be percent-encoded "
+                    "(e.g. urllib.parse.quote), or pass password= separately")
+
+
+def _check_tls(options: Mapping[str, Any]) -> None:
+    """A CA file that is missing, or that would be ignored, is a configuration error."""
+    ca_file = options.get('ca_file')
+    if ca_file is None:
+        return
+    if options.get('verify_ssl') is False:
+        raise ConfigurationError(
+            'options ca_file and verify_ssl=false contradict each other: '
+            'ca_file verifies the server with that CA; drop one of them')
+    if not os.path.isfile(ca_file):
+        raise ConfigurationError(f'option ca_file={ca_file!r}: no such file')
+    if not os.access(ca_file, os.R_OK):
+        raise ConfigurationError(f'option ca_file={ca_file!r}: file not readable')
+
+
+def _basic_auth(username: str, password: str) -> str:
+    """The Basic auth header in UTF-8, as InfluxDB compares it (requests sends Latin-1)."""
+    token = base64.b64encode(f'{username}:{password}'.encode()).decode('ascii')
+    return 'Basic ' + token
 
 
 def _server_message(response: requests.Response) -> str:
@@ -266,6 +304,7 @@ class Connection:
                     verify_ssl=(s.ca_file or s.verify_ssl), timeout=s.timeout,
                     retries=max(s.retries, 1), path=s.path, gzip=s.gzip,
                     session=requests.Session())
+                deadline_module.install(self._client._session)
             return self._client
 
     @property
@@ -299,26 +338,34 @@ class Connection:
 
         s = self.settings
         url = f'{s.base_url}/{endpoint}'
-        auth = (s.username, s.password or '') if s.username is not None else None
+        if s.username is not None:
+            auth = _basic_auth(s.username, s.password or '')
+            headers = {**(headers or {}), 'Authorization': auth}
         verify: bool | str = s.ca_file or s.verify_ssl
         session = self.session
         deadline = time.monotonic() + s.retry_max_time
         attempt = 0
         while True:
             retry_after: float | None = None
+            # timeout bounds the whole request (a streamed one until its headers), and
+            # no attempt outlives retry_max_time.
+            watch = deadline_module.start(min(s.timeout, max(deadline - time.monotonic(), 0.01)))
             try:
                 response = session.request(
-                    method, url, params=params, data=data, headers=headers, auth=auth,
+                    method, url, params=params, data=data, headers=headers,
                     stream=stream, verify=verify, timeout=s.timeout)
-            except requests.exceptions.Timeout:
-                error: Exception = InfluxTimeoutError(
-                    f'InfluxDB at {s.safe_url} did not answer within {s.timeout:g} s')
-            except requests.exceptions.SSLError as exc:
-                raise InfluxConnectionError(
-                    f'TLS handshake with {s.safe_url} failed: {_reason(exc)}') from None
-            except requests.exceptions.ConnectionError as exc:
-                error = InfluxConnectionError(
-                    f'cannot reach InfluxDB at {s.safe_url}: {_reason(exc)}')
+            except requests.exceptions.RequestException as exc:
+                if not watch.fired and isinstance(exc, requests.exceptions.SSLError):
+                    raise InfluxConnectionError(
+                        f'TLS handshake with {s.safe_url} failed: {_reason(exc)}') from None
+                if watch.fired or isinstance(exc, requests.exceptions.Timeout):
+                    error: Exception = InfluxTimeoutError(
+                        f'InfluxDB at {s.safe_url} did not answer within {s.timeout:g} s')
+                elif isinstance(exc, requests.exceptions.ConnectionError):
+                    error = InfluxConnectionError(
+                        f'cannot reach InfluxDB at {s.safe_url}: {_reason(exc)}')
+                else:
+                    raise
             else:
                 if response.status_code < 300:
                     return response
@@ -328,6 +375,8 @@ class Connection:
                 error = error_for_status(response.status_code, message, statement)
                 if response.status_code < 500 and response.status_code != 429:
                     raise error  # a refusal that retrying will not change
+            finally:
+                deadline_module.stop(watch)
             if attempt >= s.retries:
                 raise error
             attempt += 1
@@ -386,7 +435,7 @@ class Connection:
         try:
             # Rows as tuples: smaller, and not tracked by the garbage collector.
             unpacker = msgpack.Unpacker(raw=False, use_list=False)
-            for block in response.iter_content(chunk_size=65536):
+            for block in self._blocks(response):
                 unpacker.feed(block)
                 for body in unpacker:
                     for result in body.get('results', []):
@@ -396,6 +445,29 @@ class Connection:
                         yield result
         finally:
             response.close()
+
+    def _blocks(self, response: requests.Response) -> Iterator[bytes]:
+        """A streamed body's blocks; the wait for each is bounded by ``timeout``."""
+        import requests
+
+        blocks = response.iter_content(chunk_size=65536)
+        connection = getattr(response.raw, 'connection', None)
+        while True:
+            watch = deadline_module.watch_connection(connection, self.settings.timeout)
+            try:
+                block = next(blocks, None)
+            except requests.exceptions.RequestException as exc:
+                if watch.fired:
+                    raise InfluxTimeoutError(
+                        f'InfluxDB at {self.settings.safe_url} sent no chunk within '
+                        f'{self.settings.timeout:g} s') from None
+                raise InfluxConnectionError(
+                    f'lost InfluxDB at {self.settings.safe_url}: {_reason(exc)}') from None
+            finally:
+                deadline_module.stop(watch)
+            if block is None:
+                return
+            yield block
 
     def write(self, data: bytes, *, database: str | None = None,
               retention_policy: str | None = None, precision: str | None = None) -> None:

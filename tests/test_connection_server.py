@@ -220,3 +220,123 @@ def test_tls_with_a_ca_file_or_verification_off(tls_server: InfluxServer) -> Non
     finally:
         influxpy.disconnect('trusted')
         influxpy.disconnect('insecure')
+
+
+@pytest.mark.parametrize('password', ['café-Kx7Qz', '€uro-Vy4Rt', 'a/b?c#d@e:f'])
+def test_non_ascii_and_unencoded_passwords_work_as_arguments(auth_server: InfluxServer,
+                                                            password: str) -> None:
+    import urllib.parse
+    import urllib.request
+
+    from influxpy.query.quoting import quote_string
+    admin = influxpy.connect(auth_server.url, alias='admin')
+    user = 'u' + str(abs(hash(password)))
+    try:
+        admin.query(f'CREATE USER {user} WITH PASSWORD {quote_string(password)}')
+        admin.query(f'GRANT ALL PRIVILEGES TO {user}')
+        # The server itself takes these credentials (outside influxpy: parameters u and p).
+        raw = urllib.parse.urlencode({'q': 'SHOW DATABASES', 'u': user, 'p': password})
+        urllib.request.urlopen(f'{auth_server.http_url}/query?{raw}', timeout=10).read()
+        conn = influxpy.connect(f'influxdb://127.0.0.1:{auth_server.port}', alias='utf8',
+                                username=user, password=password, retries=0)
+        assert [r.get('error') for r in conn.query('SHOW DATABASES')] == [None]
+        wrong = influxpy.connect(f'influxdb://127.0.0.1:{auth_server.port}', alias='utf8bad',
+                                 username=user, password=password + '€', retries=0)
+        with pytest.raises(AuthenticationError) as info:
+            wrong.query('SHOW DATABASES')
+        assert password not in repr(info.value) and password not in str(info.value)
+    finally:
+        admin.query(f'DROP USER {user}')
+        for alias in ('admin', 'utf8', 'utf8bad'):
+            influxpy.disconnect(alias)
+
+
+def test_tls_with_the_wrong_ca_file_fails_clearly(tls_server: InfluxServer) -> None:
+    import requests.certs
+    conn = influxpy.connect(tls_server.url + '/tls?retries=0', alias='wrongca',
+                            ca_file=requests.certs.where())
+    try:
+        with pytest.raises(InfluxConnectionError, match='TLS handshake .* failed.*certificate'):
+            conn.ping()
+    finally:
+        influxpy.disconnect('wrongca')
+
+
+def _dripping_server(stop: threading.Event, head: bytes = b'') -> int:
+    """A loopback HTTP server that sends ``head`` then one byte every 0.3 s, forever."""
+    listener = socket.create_server(('127.0.0.1', 0))
+    listener.settimeout(0.2)
+    answer = b'HTTP/1.1 204 No Content\r\nX-Influxdb-Version: 1.6.7\r\n' + b'X-Pad: x\r\n' * 10000
+
+    def serve() -> None:
+        with listener:
+            while not stop.is_set():
+                try:
+                    client, _ = listener.accept()
+                except TimeoutError:
+                    continue
+                threading.Thread(target=drip, args=(client,), daemon=True).start()
+
+    def drip(client: socket.socket) -> None:
+        with client:
+            if head:
+                client.recv(65536)
+                client.sendall(head)
+            for byte in answer:
+                if stop.wait(0.3):
+                    return
+                try:
+                    client.sendall(bytes([byte]))
+                except OSError:
+                    return
+
+    threading.Thread(target=serve, daemon=True).start()
+    return int(listener.getsockname()[1])
+
+
+def test_timeout_bounds_a_request_to_a_server_sending_one_byte_at_a_time() -> None:
+    stop = threading.Event()
+    port = _dripping_server(stop)
+    conn = influxpy.connect(f'influxdb://127.0.0.1:{port}/db?timeout=1&retries=0', alias='drip')
+    outcome: list[BaseException | str] = []
+
+    def ping() -> None:
+        try:
+            outcome.append(conn.ping())
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            outcome.append(exc)
+
+    try:
+        worker = threading.Thread(target=ping, daemon=True)
+        worker.start()
+        worker.join(30)  # a safety limit, not a speed assertion
+        assert not worker.is_alive(), 'ping() still running against a dripping server'
+        assert isinstance(outcome[0], InfluxTimeoutError), outcome
+    finally:
+        stop.set()
+        influxpy.disconnect('drip')
+
+
+def test_timeout_bounds_the_wait_for_each_chunk_of_a_stream() -> None:
+    stop = threading.Event()
+    head = (b'HTTP/1.1 200 OK\r\nContent-Type: application/x-msgpack\r\n'
+            b'Transfer-Encoding: chunked\r\n\r\n')
+    port = _dripping_server(stop, head)
+    conn = influxpy.connect(f'influxdb://127.0.0.1:{port}/db?timeout=1&retries=0', alias='drip')
+    outcome: list[BaseException | list[object]] = []
+
+    def read() -> None:
+        try:
+            outcome.append(list(conn.query_chunks('SELECT * FROM m')))
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            outcome.append(exc)
+
+    try:
+        worker = threading.Thread(target=read, daemon=True)
+        worker.start()
+        worker.join(30)  # a safety limit, not a speed assertion
+        assert not worker.is_alive(), 'query_chunks() still running against a dripping server'
+        assert isinstance(outcome[0], InfluxTimeoutError), outcome
+    finally:
+        stop.set()
+        influxpy.disconnect('drip')

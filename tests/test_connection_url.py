@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 import influxpy
@@ -115,3 +117,26 @@ def test_importing_influxpy_opens_nothing() -> None:
             'print("ok")\n')
     out = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == 'ok'
+
+
+@pytest.mark.parametrize('secret', ['Kx7Qz/Vy4Rt', 'Kx7Qz?Vy4Rt', 'Kx7Qz#Vy4Rt', '12345/Vy4Rt'])
+def test_unencoded_password_is_refused_without_echoing_it(secret: str) -> None:
+    with pytest.raises(ConfigurationError, match='must be percent-encoded') as info:
+        influxpy.connection.parse_url(f'influxdb://admin:{secret}@host/db')
+    for piece in secret.replace('/', ' ').replace('?', ' ').replace('#', ' ').split():
+        assert piece not in str(info.value)
+
+
+def test_username_and_password_as_arguments() -> None:
+    s = influxpy.connection.parse_url('influxdb://host/db', username='u', password='p/?#@')
+    assert (s.username, s.password) == ('u', 'p/?#@')
+    assert 'p/?#@' not in repr(s)
+
+
+def test_ca_file_must_exist_and_not_be_combined_with_verify_off(tmp_path: Path) -> None:
+    missing = tmp_path / 'missing.pem'
+    with pytest.raises(ConfigurationError, match='ca_file=.*no such file'):
+        influxpy.connection.parse_url('influxdbs://host/db', ca_file=str(missing))
+    missing.write_text('x')
+    with pytest.raises(ConfigurationError, match='ca_file and verify_ssl=false'):
+        influxpy.connection.parse_url(f'influxdbs://host/db?verify_ssl=false&ca_file={missing}')

@@ -102,3 +102,47 @@ def test_deploy_passes_when_the_server_answers(influx_settings: str) -> None:
     with override_settings(INFLUXPY_STORAGE={'BACKEND': INFLUX}):
         connections['default']
         assert run(deploy=True) == []
+
+
+@pytest.fixture(scope='module')
+def auth_server() -> Any:
+    from influxpy.testing import InfluxServer
+    with InfluxServer(auth=True) as server:
+        yield server
+
+
+def test_deploy_checks_credentials_and_rights(auth_server: Any) -> None:
+    import urllib.parse
+    import urllib.request
+
+    def raw(statement: str) -> None:  # as the admin, outside influxpy
+        form = urllib.parse.urlencode({'q': statement, 'u': 'admin',
+                                       'p': auth_server.admin_password})
+        urllib.request.urlopen(f'{auth_server.http_url}/query?{form}', data=b'',
+                               timeout=10).read()
+
+    raw('CREATE DATABASE deploydb')
+    raw('CREATE DATABASE otherdb')
+    raw("CREATE USER outsider WITH PASSWORD 'café/€?#'")
+    raw('GRANT READ ON otherdb TO outsider')
+    base = f'influxdb://127.0.0.1:{auth_server.port}/deploydb'
+    cases = [('admin', auth_server.admin_password, []),
+             ('admin', 'wrong-password', ['influxpy.E011']),
+             ('outsider', 'café/€?#', ['influxpy.E012'])]
+    for user, password, expected in cases:
+        setting = {'default': {'URL': base, 'USER': user, 'PASSWORD': password,
+                               'OPTIONS': {'retries': 0}}}
+        with override_settings(INFLUXPY=setting):
+            assert run() == []
+            messages = [m for m in run(deploy=True) if m.obj == 'default']  # not the storage
+        connections.reset()
+        assert ids(messages) == expected, messages
+        assert all(password not in m.msg for m in messages if password)
+
+
+def test_an_unencoded_password_in_the_url_is_not_echoed() -> None:
+    with override_settings(INFLUXPY={'default': {'URL': 'influxdb://admin:Kx7Qz/Vy4Rt@host/db'}}):
+        messages = [m for m in run() if m.is_serious()]
+    assert ids(messages) == ['influxpy.E002']
+    assert 'percent-encoded' in messages[0].msg
+    assert 'Kx7Qz' not in messages[0].msg and 'Vy4Rt' not in messages[0].msg

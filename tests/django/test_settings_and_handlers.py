@@ -114,7 +114,7 @@ def test_storages_need_use_tz() -> None:
      "option timeout='soon' is not a number"),
     ({'default': {'URL': 'influxdb://host/db', 'OPTIONS': {'tiemout': 1}}},
      "unknown option(s) 'tiemout'"),
-    ({'default': {'URL': 'influxdb://host/db', 'PASSWORD': SECRET}}, "unknown key(s) 'PASSWORD'"),
+    ({'default': {'URL': 'influxdb://host/db', 'PASSWD': SECRET}}, "unknown key(s) 'PASSWD'"),
     ({'default': {}}, "INFLUXPY['default']['URL'] is missing"),
     ({'default': 'influxdb://host/db'}, "INFLUXPY['default'] must be a dict"),
 ])

@@ -14,6 +14,8 @@ id                 problem
 ``influxpy.E008``  the storage names a database Django does not have
 ``influxpy.E009``  ``USE_TZ`` is False
 ``influxpy.E010``  (deploy) a server or the storage does not answer
+``influxpy.E011``  (deploy) a server refuses the credentials (user or password wrong)
+``influxpy.E012``  (deploy) the user may not read the configured database
 ``influxpy.W001``  a measurement or the storage uses an alias ``INFLUXPY`` lacks
 =================  ================================================================
 """
@@ -25,9 +27,11 @@ from typing import Any
 from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 
-from ...exceptions import InfluxPyError
+from ...exceptions import AuthenticationError, DatabaseNotFound, InfluxPyError
 from .conf import (
+    BAD_CREDENTIALS,
     BAD_SETTING,
+    NO_PRIVILEGE,
     UNREACHABLE,
     Problem,
     StorageConfigurationError,
@@ -99,6 +103,7 @@ def check_connectivity(app_configs: Any = None, **kwargs: Any) -> list[checks.Ch
                                          obj=alias, id=UNREACHABLE))
             continue
         del version
+        messages += _check_access(alias, connections[alias])
     storage, storage_problems = _storage()
     if storage is not None and not storage_problems:
         health = storage.health_check()
@@ -109,3 +114,26 @@ def check_connectivity(app_configs: Any = None, **kwargs: Any) -> list[checks.Ch
                                          obj=repr(storage), id=UNREACHABLE))
         storage.close()
     return messages
+
+
+def _check_access(alias: str, connection: Any) -> list[checks.CheckMessage]:
+    """An authenticated request: /ping answers without credentials, queries do not."""
+    database = connection.database
+    statement = 'SHOW MEASUREMENTS LIMIT 1' if database else 'SHOW DATABASES'
+    try:
+        connection.query(statement)
+    except DatabaseNotFound:
+        return []  # influxpy_sync creates it; the credentials were accepted
+    except AuthenticationError as exc:
+        if exc.status == 401:
+            return [checks.Error(f'InfluxDB connection {alias!r} refuses the credentials: {exc}',
+                                 hint='check USER and PASSWORD (or the URL\'s user:password@)',
+                                 obj=alias, id=BAD_CREDENTIALS)]
+        return [checks.Error(f'InfluxDB connection {alias!r}: the user may not read database '
+                             f'{database!r}: {exc}',
+                             hint=f'GRANT READ (or ALL) ON {database!r} TO the user',
+                             obj=alias, id=NO_PRIVILEGE)]
+    except InfluxPyError as exc:
+        return [checks.Error(f'InfluxDB connection {alias!r} does not answer queries: {exc}',
+                             obj=alias, id=UNREACHABLE)]
+    return []

@@ -25,7 +25,7 @@ from ...connection import ENV_URL, OPTIONS, parse_url
 from ...exceptions import ConfigurationError
 
 DEFAULT_STORAGE_BACKEND = 'influxpy.contrib.django.storage.ORMStorage'
-CONNECTION_KEYS = ('URL', 'OPTIONS')
+CONNECTION_KEYS = ('URL', 'OPTIONS', 'USER', 'PASSWORD')
 STORAGE_KEYS = ('BACKEND', 'OPTIONS')
 
 # Check ids, one per kind of problem (see checks.py).
@@ -38,6 +38,8 @@ BAD_MODEL = 'influxpy.E006'
 BAD_TIER = 'influxpy.E007'
 UNKNOWN_ALIAS = 'influxpy.E008'
 NO_USE_TZ = 'influxpy.E009'
+BAD_CREDENTIALS = 'influxpy.E011'
+NO_PRIVILEGE = 'influxpy.E012'
 UNREACHABLE = 'influxpy.E010'
 
 
@@ -77,7 +79,7 @@ def raise_first(problems: list[Problem]) -> None:
 class ConnectionConfig:
     alias: str
     url: str = field(repr=False)  # may hold a password
-    options: dict[str, Any]
+    options: dict[str, Any] = field(repr=False)  # may hold 'password'
 
 
 def connection_configs() -> tuple[dict[str, ConnectionConfig], list[Problem]]:
@@ -138,12 +140,19 @@ def connection_configs() -> tuple[dict[str, ConnectionConfig], list[Problem]]:
                                      f"{where}['URL'] is not a valid InfluxDB URL: {exc}",
                                      'use influxdb[s]://[user[:password]@]host[:port]/database'))
             continue
+        options = dict(options)
+        credentials = {'USER': 'username', 'PASSWORD': 'password'}
+        bad = [key for key in credentials if key in entry and not isinstance(entry[key], str)]
+        if bad:
+            problems.append(_problem(alias, BAD_SETTING, f'{where}[{bad[0]!r}] must be a string'))
+            continue
+        options.update((credentials[key], entry[key]) for key in credentials if key in entry)
         try:
-            parse_url(url, **dict(options))
+            parse_url(url, **options)
         except ConfigurationError as exc:
             problems.append(_problem(alias, BAD_OPTION, f"{where}['OPTIONS']: {exc}"))
             continue
-        configs[alias] = ConnectionConfig(alias, url, dict(options))
+        configs[alias] = ConnectionConfig(alias, url, options)
     return configs, problems
 
 
