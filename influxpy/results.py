@@ -386,9 +386,10 @@ class _Column:
     arrays: the cyclic GC walks every element of a big list at each full collection,
     which made accumulating Python lists three times slower; it does not walk arrays."""
 
-    __slots__ = ('float_field', 'pieces')
+    __slots__ = ('field', 'float_field', 'pieces')
 
     def __init__(self, field: f.Field | None, nulls: int) -> None:
+        self.field = field
         self.float_field = isinstance(field, f.FloatField)
         # (kind, data, mask): kind 'f' float64 (null: NaN), 'i' int64, 'b' bool (null:
         # True in mask), 'O' object, 'null' (data: the count).
@@ -422,6 +423,8 @@ class _Column:
 
     def build(self, pd: Any, np: Any) -> Any:
         kinds = {kind for kind, _, _ in self.pieces} - {'null'}
+        if not kinds:
+            return self._all_null(pd, np)
         if len(kinds) == 1 and kinds <= {'f', 'i', 'b'}:
             kind = kinds.pop()
             dtype = {'f': 'float64', 'i': 'int64', 'b': 'bool'}[kind]
@@ -453,6 +456,23 @@ class _Column:
             parts.append(part)
         return np.concatenate(parts) if parts else np.empty(0, dtype=object)
 
+    def _all_null(self, pd: Any, np: Any) -> Any:
+        """A column with no value in the answer: its dtype comes from the model's field,
+        as if it had values (float64, Int64, boolean, the default string dtype)."""
+        count = sum(piece for _, piece, _ in self.pieces)
+        field = self.field
+        if isinstance(field, (f.FloatField, f.InfluxField)) and \
+                not isinstance(field, (f.IntegerField, f.BooleanField, f.StringField)):
+            return np.full(count, np.nan, dtype='float64')
+        if isinstance(field, f.IntegerField):
+            return pd.array(np.full(count, None, dtype=object), dtype='Int64')
+        if isinstance(field, f.BooleanField):
+            return pd.array(np.full(count, None, dtype=object), dtype='boolean')
+        nulls = np.full(count, None, dtype=object)
+        if isinstance(field, (f.StringField, f.InfluxTag)):
+            return pd.array(nulls, dtype=pd.Series([], dtype=str).dtype)
+        return nulls
+
 
 _NONE = type(None)
 _FLOAT_KINDS = {float}
@@ -462,14 +482,17 @@ _NUMBER_KINDS = {float, int}
 
 
 def to_dataframe(model: type[InfluxMeasurement], series: Iterable[SeriesDict],
-                 tz: tzinfo | None = None) -> pandas.DataFrame:
+                 tz: tzinfo | None = None,
+                 names: Sequence[str] | None = None) -> pandas.DataFrame:
     """All points as one DataFrame: a tz-aware ``DatetimeIndex`` named ``time`` (UTC or
     ``tz``), a column per selected name and per GROUP BY tag (attribute names).
 
     Floats are ``float64`` (null: NaN), integers ``int64`` (``Int64`` with nulls),
     booleans ``bool`` (``boolean`` with nulls); strings and tags are objects (None for
     null) which pandas stores with its default string dtype. Rows keep the server's
-    order: series after series.
+    order: series after series. ``names`` (attribute names of the model) are the columns
+    expected whatever the answer holds: one without a value, or an empty answer, still
+    gives them, typed from the model.
     """
     pd = _pandas()
     import numpy as np
@@ -520,6 +543,12 @@ def to_dataframe(model: type[InfluxMeasurement], series: Iterable[SeriesDict],
             if name not in seen:
                 builder.add_nulls(count)
         total += count
+    for name in names or ():
+        if name not in columns:
+            columns[name] = _Column(model._meta.all_fields.get(name), total)
+    if names:
+        order = [*names, *(name for name in columns if name not in names)]
+        columns = {name: columns[name] for name in order}
     stamps = np.concatenate(times) if times else np.empty(0, dtype='int64')
     index = pd.DatetimeIndex(stamps.view('datetime64[ns]'), name=TIME).tz_localize('UTC')
     if tz is not None:

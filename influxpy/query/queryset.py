@@ -497,7 +497,13 @@ class QuerySet:
         # Chunked: the frame's columns grow chunk by chunk, the answer is never whole.
         answers = iter(()) if query.is_empty else connection.query_chunks(
             text, params=params, database=query.meta.database, chunk_size=DEFAULT_CHUNK_SIZE)
-        return results.to_dataframe(self.model, results.iter_series(answers), tz=self._tz)
+        names = None
+        if not query.is_series:  # the model's columns: typed from it even with no value
+            fields = query.meta.all_fields
+            names = [name for name, x in fields.items()
+                     if query.only is None or x.is_tag or name in query.only]
+        return results.to_dataframe(self.model, results.iter_series(answers), tz=self._tz,
+                                    names=names)
 
     def delete(self) -> None:
         """Delete the matching points: tag and time conditions only.
