@@ -490,9 +490,9 @@ def to_dataframe(model: type[InfluxMeasurement], series: Iterable[SeriesDict],
     Floats are ``float64`` (null: NaN), integers ``int64`` (``Int64`` with nulls),
     booleans ``bool`` (``boolean`` with nulls); strings and tags are objects (None for
     null) which pandas stores with its default string dtype. Rows keep the server's
-    order: series after series. ``names`` (attribute names of the model) are the columns
-    expected whatever the answer holds: one without a value, or an empty answer, still
-    gives them, typed from the model.
+    order: series after series. ``names`` (attribute names of the model) are the columns,
+    whatever the answer holds: one without a value, or an empty answer, still gives
+    them, typed from the model.
     """
     pd = _pandas()
     import numpy as np
@@ -546,9 +546,8 @@ def to_dataframe(model: type[InfluxMeasurement], series: Iterable[SeriesDict],
     for name in names or ():
         if name not in columns:
             columns[name] = _Column(model._meta.all_fields.get(name), total)
-    if names:
-        order = [*names, *(name for name in columns if name not in names)]
-        columns = {name: columns[name] for name in order}
+    if names:  # exactly these: only() selects more than it keeps
+        columns = {name: columns[name] for name in names}
     stamps = np.concatenate(times) if times else np.empty(0, dtype='int64')
     index = pd.DatetimeIndex(stamps.view('datetime64[ns]'), name=TIME).tz_localize('UTC')
     if tz is not None:

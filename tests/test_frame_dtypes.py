@@ -48,3 +48,23 @@ def test_an_empty_answer_is_a_frame_with_the_models_columns(influx_db: Connectio
     assert [str(d) for d in frame.dtypes] == [
         str(STR), str(STR), 'float64', 'Int64', 'boolean', str(STR), 'float64']
     assert len(frame) == 0
+
+
+def test_only_keeps_every_point_values_follows_influxdbs_rule(influx_db: Connection) -> None:
+    # 400 points, of which every other one lacks f: raw InfluxQL counts them.
+    lines = ''.join(f'probe,host=h{i % 3} v={i}{",f=0.5" if i % 2 else ""} {i}\n'
+                    for i in range(400))
+    influx_db.write(lines.encode())
+    (everything,) = influx_db.query('SELECT * FROM probe')
+    (with_f,) = influx_db.query('SELECT f FROM probe')
+    assert len(everything['series'][0]['values']) == 400
+    assert len(with_f['series'][0]['values']) == 200
+    objs = list(Probe.series.only('f'))
+    assert len(objs) == 400
+    assert [o.time_ns for o in objs] == [row[0] for row in everything['series'][0]['values']]
+    assert all(o.v is None for o in objs)  # not selected: None, though the server has it
+    assert [o.f for o in objs] == [0.5 if i % 2 else None for i in range(400)]
+    assert len(Probe.series.only('f').to_dataframe()) == 400
+    assert list(Probe.series.only('f').to_dataframe().columns) == ['host', 'rack', 'f']
+    assert len(list(Probe.series.values('f'))) == 200
+    assert len(list(Probe.series.values_list('f', flat=True))) == 200

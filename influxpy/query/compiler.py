@@ -72,6 +72,12 @@ def selected_names(query: Query) -> tuple[str, ...]:
     return tuple(name for name in meta.all_fields if name not in grouped)
 
 
+def query_defers(query: Query) -> bool:
+    """``only()`` on a plain query: every field is selected, since InfluxDB drops a row
+    whose selected fields are all null, and the others are set to None in the results."""
+    return query.projection and not query.is_series
+
+
 def validate_select(query: Query, names: tuple[str, ...]) -> None:
     """Every check that needs the whole query; raises QueryError before any text."""
     meta = query.meta
@@ -170,7 +176,10 @@ def compile_select(query: Query, inline: bool = False,
         text = (f'/* influxpy: tier {tier.literal} */ SELECT {", ".join(columns)} '
                 f'FROM {tier_source(query, tier)}')
     else:
-        columns = [quote_ident(fields[name].db_name) for name in names]
+        select = names
+        if query_defers(query):
+            select = (*names, *(name for name in fields if name not in names))
+        columns = [quote_ident(fields[name].db_name) for name in select]
         for alias, resolved in query.annotations.items():
             columns.append(f'{resolved.sql} AS {quote_ident(alias)}')
         text = f'SELECT {", ".join(columns)} FROM {from_clause(meta)}'

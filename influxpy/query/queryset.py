@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from ..exceptions import QueryError
 from ..resolutions import duration_ns
 from ..writes import DEFAULT_BATCH_SIZE, connection_for, write_points
-from .compiler import compile_delete, compile_select, selected_names
+from .compiler import compile_delete, compile_select, query_defers, selected_names
 from .expressions import AND, OR, Count, Expression, Func, Q
 from .lookups import Condition, WhereNode, build_lookup, check_condition, combine
 from .quoting import quote_number
@@ -127,7 +127,10 @@ class QuerySet:
                                      tz=tz)
         if self.query.is_series:
             return results.to_results(self.model, series, tz=tz)
-        return results.to_instances(self.model, series)  # instances keep UTC
+        rows = results.to_instances(self.model, series)  # instances keep UTC
+        if query_defers(self.query):
+            return _deferring(rows, self.query)
+        return rows
 
     def _fetch_all(self) -> list[Any]:
         if self._result_cache is None:
@@ -238,23 +241,30 @@ class QuerySet:
         return clone
 
     def only(self, *names: str) -> QuerySet:
-        """Select only these fields (by attribute or column name), and always the tags:
+        """Keep only these fields (by attribute or column name), and always the tags:
         like Django's primary key, they say which series a point belongs to, so an
-        instance read back can be saved as the same point."""
+        instance read back can be saved as the same point. A projection: every point
+        comes back, the other fields None."""
         clone = self._chain()
         meta = clone.query.meta
         chosen = tuple(meta.get_field(name).name for name in names if name != 'time')
         clone.query.only = tuple(dict.fromkeys((*chosen, *meta.tags))) if chosen else None
+        # A projection, as in Django: the same rows, the other fields None (deferred).
+        clone.query.projection = bool(chosen)
         return clone
 
     def values(self, *names: str) -> QuerySet:
-        """Rows as dicts with ``time`` and ``names`` (fields, tags or annotations)."""
+        """Rows as dicts with ``time`` and ``names`` (fields, tags or annotations).
+
+        As in InfluxDB, a point that has none of the named fields does not appear."""
         clone = self._select_names(names)
         clone._shape = DICTS
         return clone
 
     def values_list(self, *names: str, flat: bool = False) -> QuerySet:
-        """Rows as tuples of ``names`` in order; ``flat=True`` with one name: bare values."""
+        """Rows as tuples of ``names`` in order; ``flat=True`` with one name: bare values.
+
+        As in InfluxDB, a point that has none of the named fields does not appear."""
         if flat and len(names) != 1:
             raise QueryError(f'values_list(flat=True) takes exactly one name, not {names!r}')
         clone = self._select_names(names)
@@ -276,6 +286,7 @@ class QuerySet:
                 columns.append(found.name)
         if columns and not query.is_series:
             query.only = tuple(columns)
+            query.projection = False  # InfluxDB's rule: rows without these do not appear
         elif columns:
             query.only = tuple(dict.fromkeys((*(query.only or ()), *columns)))
         clone._names = tuple(names) if names else None
@@ -737,3 +748,14 @@ class SeriesManager:
     def __iter__(self) -> Iterator[Any]:
         raise TypeError(f'{self.model.__name__}.series is a manager, not a QuerySet: '
                         f'iterate {self.model.__name__}.series.all()')
+
+
+def _deferring(rows: Iterator[Any], query: Query) -> Iterator[Any]:
+    """Instances with the fields ``only()`` left out set to None: they were selected (so
+    that InfluxDB keeps every row) but are not the query's."""
+    kept = set(query.only or ())
+    deferred = [name for name in query.meta.fields if name not in kept]
+    for obj in rows:
+        for name in deferred:
+            setattr(obj, name, None)
+        yield obj

@@ -24,7 +24,7 @@ class Query:
 
     __slots__ = ('model', 'meta', 'where', 'annotations', 'only', 'interval', 'interval_offset',
                  'group_tags', 'fill', 'descending', 'ordered', 'low', 'high', 'slimit',
-                 'soffset', 'tz', 'raw_only', '_compiled')
+                 'soffset', 'tz', 'raw_only', 'projection', '_compiled')
 
     def __init__(self, model: type[InfluxMeasurement]) -> None:
         self.model = model
@@ -44,6 +44,7 @@ class Query:
         self.soffset = 0
         self.tz: str | None = None
         self.raw_only = False                            # never read a downsampled tier
+        self.projection = False                          # ``only`` defers, keeps every row
         self._compiled: tuple[str, dict[str, Any]] | None = None
 
     def clone(self) -> Query:
@@ -67,6 +68,7 @@ class Query:
         clone.soffset = self.soffset
         clone.tz = self.tz
         clone.raw_only = self.raw_only
+        clone.projection = self.projection
         clone._compiled = None
         return clone
 

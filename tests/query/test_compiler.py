@@ -65,8 +65,12 @@ def test_from_quotes_database_retention_policy_and_measurement() -> None:
 
 
 def test_only_and_values_select_their_columns() -> None:
-    assert text(R.only('value', 'host')) == f'SELECT "value", "host", "region"{FROM}'
-    assert text(R.only('spaced')) == f'SELECT "db name", "host", "region"{FROM}'
+    # only() is a projection: every field is selected so that InfluxDB keeps every row;
+    # the others come back as None.
+    rest = '"count", "note", "ok", "level"'
+    assert text(R.only('value', 'host')) == \
+        f'SELECT "value", "host", "region", {rest}, "db name"{FROM}'
+    assert text(R.only('spaced')) == f'SELECT "db name", "host", "region", "value", {rest}{FROM}'
     assert text(R.values('time', 'value')) == f'SELECT "value"{FROM}'
     assert text(R.values_list('note', flat=True)) == f'SELECT "note"{FROM}'
     with pytest.raises(QueryError, match='has no field or tag'):
