@@ -120,6 +120,9 @@ class QuerySet:
 
         series = results.iter_series(answers)
         tz = self._tz
+        counts = zero_counts(self.query)
+        if counts:
+            series = _counts_of_nothing_are_zero(series, counts)
         if self._shape == DICTS:
             return results.to_dicts(self.model, series, names=self._names, tz=tz)
         if self._shape == TUPLES:
@@ -492,6 +495,7 @@ class QuerySet:
                                  'values; use annotate() for it')
         names = list(qs.query.annotations)
         out: dict[str, Any] = dict.fromkeys(names)
+        out.update(dict.fromkeys(zero_counts(qs.query), 0))  # a count of nothing is 0
         for result in qs:
             for point in result.points:
                 out.update((name, point.get(name)) for name in names)
@@ -513,8 +517,11 @@ class QuerySet:
             fields = query.meta.all_fields
             names = [name for name, x in fields.items()
                      if query.only is None or x.is_tag or name in query.only]
-        return results.to_dataframe(self.model, results.iter_series(answers), tz=self._tz,
-                                    names=names)
+        series = results.iter_series(answers)
+        counts = zero_counts(query)
+        if counts:
+            series = _counts_of_nothing_are_zero(series, counts)
+        return results.to_dataframe(self.model, series, tz=self._tz, names=names)
 
     def delete(self) -> None:
         """Delete the matching points: tag and time conditions only.
@@ -759,3 +766,32 @@ def _deferring(rows: Iterator[Any], query: Query) -> Iterator[Any]:
         for name in deferred:
             setattr(obj, name, None)
         yield obj
+
+
+def zero_counts(query: Query) -> set[str]:
+    """The aliases of ``count()`` annotations that are 0 where nothing was counted.
+
+    InfluxDB gives 0 for an empty bucket of raw points, but null for a tier's sum of
+    counts, and no row at all over no points; Django and pandas count nothing as 0.
+    Not with a ``fill()`` that says otherwise (a number, previous, linear, none)."""
+    if query.fill not in (None, 'null'):
+        return set()
+    return {alias for alias, resolved in query.annotations.items()
+            if isinstance(resolved.source, Count)}
+
+
+def _counts_of_nothing_are_zero(series: Iterable[dict[str, Any]],
+                                counts: set[str]) -> Iterator[dict[str, Any]]:
+    for s in series:
+        positions = [i for i, column in enumerate(s['columns']) if column in counts]
+        if positions:
+            values = list(s['values'])
+            for n, row in enumerate(values):
+                if any(row[i] is None for i in positions):
+                    fixed = list(row)
+                    for i in positions:
+                        if fixed[i] is None:
+                            fixed[i] = 0
+                    values[n] = type(row)(fixed) if isinstance(row, tuple) else fixed
+            s = {**s, 'values': values}
+        yield s
