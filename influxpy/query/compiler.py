@@ -14,13 +14,15 @@ shows. Identifiers, time literals, durations and regexes are always literals.
 
 from __future__ import annotations
 
+import zoneinfo
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from ..exceptions import QueryError
 from .expressions import OR, SelectInfo
 from .lookups import TAG, TIME, In, WhereNode
 from .quoting import quote_duration, quote_ident, quote_string, quote_value
-from .tiers import route, tier_source
+from .tiers import route, tier_source, time_bounds
 
 if TYPE_CHECKING:
     from ..models import Options
@@ -56,6 +58,9 @@ class Compiler:
         return '$' + name
 
 
+HOUR_NS = 3600 * 10**9
+
+
 # -- validation ------------------------------------------------------------------------
 
 
@@ -76,6 +81,21 @@ def query_defers(query: Query) -> bool:
     """``only()`` on a plain query: every field is selected, since InfluxDB drops a row
     whose selected fields are all null, and the others are set to None in the results."""
     return query.projection and not query.is_series
+
+
+def _offset_changes(query: Query) -> bool:
+    """Whether the query's zone changes its UTC offset within the time range (an
+    unbounded or relative range: whether it ever does)."""
+    zone = zoneinfo.ZoneInfo(str(query.tz))
+    lows = [ns for op, ns in time_bounds(query) if op in ('>', '>=') and ns is not None]
+    highs = [ns for op, ns in time_bounds(query) if op in ('<', '<=') and ns is not None]
+    day = 86400 * 10**9
+    if lows and highs and max(lows) <= min(highs) and min(highs) - max(lows) < 400 * day:
+        steps = range(max(lows), min(highs) + day, day)
+    else:
+        steps = range(0, day * 365 * 70, day * 30)  # 1970 to 2040, monthly
+    offsets = {datetime.fromtimestamp(ns // 10**9, zone).utcoffset() for ns in steps}
+    return len(offsets) > 1
 
 
 def validate_select(query: Query, names: tuple[str, ...]) -> None:
@@ -103,6 +123,15 @@ def validate_select(query: Query, names: tuple[str, ...]) -> None:
         if not info.calls:
             raise QueryError('resolution() needs an aggregate or selector to compute per time '
                              "bucket: annotate(name=Mean('field'))")
+        if query.tz is not None and query.interval_offset and interval > HOUR_NS \
+                and _offset_changes(query):
+            # Measured on 1.6.7: time(1d, 6h) in Europe/Paris puts the day after the spring
+            # change at 07:00, time(1w, 4d) starts that week at 01:00.
+            raise QueryError(
+                f'resolution() with an offset and tz({query.tz!r}): InfluxDB 1.x misplaces '
+                'such buckets after a daylight saving time change (an extra bucket, points '
+                'in the wrong one). Drop the offset (days then start at local midnight) or '
+                'tz(), or shift the bounds instead')
         if info.refuses_interval:
             raise QueryError(f'with resolution(), {", ".join(info.refuses_interval)} takes an '
                              "aggregate of each bucket, e.g. Derivative(Mean('x')), not a field")

@@ -119,6 +119,8 @@ class QuerySet:
         from .. import results
 
         series = results.iter_series(answers)
+        if self.query.descending and self.query.group_tags:
+            series = _series_back_in_tag_order(series)
         tz = self._tz
         counts = zero_counts(self.query)
         if counts:
@@ -518,6 +520,8 @@ class QuerySet:
             names = [name for name, x in fields.items()
                      if query.only is None or x.is_tag or name in query.only]
         series = results.iter_series(answers)
+        if query.descending and query.group_tags:
+            series = _series_back_in_tag_order(series)
         counts = zero_counts(query)
         if counts:
             series = _counts_of_nothing_are_zero(series, counts)
@@ -795,3 +799,20 @@ def _counts_of_nothing_are_zero(series: Iterable[dict[str, Any]],
                     values[n] = type(row)(fixed) if isinstance(row, tuple) else fixed
             s = {**s, 'values': values}
         yield s
+
+
+def _series_back_in_tag_order(series: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """With ``ORDER BY time DESC`` InfluxDB also reverses the order of the series; the
+    chain asks for times in reverse, so give the series back in their tags' order. (The
+    answer is gathered first: the last series comes first.)"""
+    groups: list[list[dict[str, Any]]] = []
+    for s in series:
+        key = (s.get('name'), sorted((s.get('tags') or {}).items()))
+        if groups and groups[-1][0]['_key'] == key:
+            groups[-1].append({**s, '_key': key})
+        else:
+            groups.append([{**s, '_key': key}])
+    for group in reversed(groups):
+        for s in group:
+            s.pop('_key')
+            yield s

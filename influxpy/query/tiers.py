@@ -50,7 +50,7 @@ MAX_TZ_RESOLUTION = 15 * 60 * 1_000_000_000
 KEEP_MARGIN = 3600 * 1_000_000_000
 
 
-def _time_bounds(query: Query) -> Iterator[tuple[str, int | None]]:
+def time_bounds(query: Query) -> Iterator[tuple[str, int | None]]:
     """``(operator, epoch ns)`` of each time condition; ns is None relative to now()."""
     for condition in query.where:
         for lookup in condition.lookups():
@@ -85,7 +85,7 @@ def _bounds_fit(query: Query, tier: Tier, now_ns: int) -> bool:
     """No bound cuts one of the tier's buckets, and the tier still keeps the whole range."""
     res = tier.resolution
     lowest = None
-    for op, ns in _time_bounds(query):
+    for op, ns in time_bounds(query):
         if ns is None or op == '=':
             return False
         edge = ns if op in ('>=', '<') else ns + 1
