@@ -14,6 +14,8 @@ rows become Python objects through one row factory per shape (instances, one
 
 from __future__ import annotations
 
+import threading
+import time
 import zoneinfo
 from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
@@ -25,7 +27,8 @@ from ..writes import DEFAULT_BATCH_SIZE, connection_for, write_points
 from .compiler import compile_delete, compile_select, query_defers, selected_names
 from .expressions import AND, OR, Count, Expression, Func, Q
 from .lookups import Condition, WhereNode, build_lookup, check_condition, combine
-from .quoting import quote_number
+from .quoting import quote_ident, quote_number
+from .tiers import relies_on_declared_tags
 from .tree import Query
 
 if TYPE_CHECKING:
@@ -103,8 +106,8 @@ class QuerySet:
         query = self.query
         if query.is_empty:
             return iter(())
-        text, params = query.compile()
         connection = connection_for(self.model, self._using)
+        text, params = _checked_for_tier(query, connection).compile()
         database = query.meta.database
         answers: Iterable[dict[str, Any]]
         if chunk_size is None:
@@ -509,8 +512,8 @@ class QuerySet:
         from .. import results
 
         query = self.query
-        text, params = query.compile()
         connection = connection_for(self.model, self._using)
+        text, params = _checked_for_tier(query, connection).compile()
         # Chunked: the frame's columns grow chunk by chunk, the answer is never whole.
         answers = iter(()) if query.is_empty else connection.query_chunks(
             text, params=params, database=query.meta.database, chunk_size=DEFAULT_CHUNK_SIZE)
@@ -563,7 +566,8 @@ def batch(*querysets: QuerySet) -> list[list[Any]]:
     params: dict[str, Any] = {}
     runnable = [qs for qs in querysets if not qs.query.is_empty]
     for number, qs in enumerate(runnable):
-        text, own = compile_select(qs.query, prefix=f's{number}p')
+        checked = _checked_for_tier(qs.query, connection_for(qs.model, qs._using))
+        text, own = compile_select(checked, prefix=f's{number}p')
         texts.append(text)
         params.update(own)
     answers: Iterator[dict[str, Any]] = iter(())
@@ -816,3 +820,36 @@ def _series_back_in_tag_order(series: Iterable[dict[str, Any]]) -> Iterator[dict
         for s in group:
             s.pop('_key')
             yield s
+
+
+# Tag keys the server holds per (connection, database, measurement): checked at most once
+# a minute, since a new tag from another client is rare and a query should not pay a
+# round trip each time.
+TAG_KEYS_TTL = 60.0
+_server_tags: dict[tuple[int, str | None, str], tuple[float, frozenset[str]]] = {}
+_server_tags_lock = threading.Lock()
+
+
+def _checked_for_tier(query: Query, connection: Any) -> Query:
+    """``query``, or its raw-points version when it would read a tier assuming that the
+    model's tags are all the tags and the server holds points with others."""
+    if not relies_on_declared_tags(query):
+        return query
+    meta = query.meta
+    key = (id(connection), meta.database or connection.database, meta.measurement)
+    now = time.monotonic()
+    with _server_tags_lock:
+        cached = _server_tags.get(key)
+    if cached is None or cached[0] < now:
+        (result,) = connection.query(f'SHOW TAG KEYS FROM {quote_ident(meta.measurement)}',
+                                     database=meta.database)
+        held = frozenset(row[0] for s in result.get('series') or () for row in s['values'])
+        cached = (now + TAG_KEYS_TTL, held)
+        with _server_tags_lock:
+            _server_tags[key] = cached
+    declared = {meta.all_fields[name].db_name for name in meta.tags}
+    if cached[1] <= declared:
+        return query
+    raw = query.clone()
+    raw.raw_only = True
+    return raw

@@ -151,3 +151,14 @@ def tier_source(query: Query, tier: Tier) -> str:
     source = (f'{quote_ident(str(tier.retention_policy))}.'
               f'{quote_ident(tier.measurement(meta.measurement))}')
     return f'{quote_ident(meta.database)}.{source}' if meta.database else source
+
+
+def relies_on_declared_tags(query: Query) -> bool:
+    """Whether reading a tier assumes that the model's declared tags are all the tags:
+    grouping by all of them makes each bucket one tier point only if no other client
+    wrote points with a tag of its own (checked on the server before running)."""
+    if not query.meta.tiers or query.raw_only or not query.group_tags:
+        return False
+    meta = query.meta
+    all_tags = query.group_tags == ('*',) or set(query.group_tags) == set(meta.tags)
+    return all_tags and route(query) is not None

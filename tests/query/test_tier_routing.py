@@ -148,3 +148,20 @@ def test_float_sums_are_bit_exact(influx_db: Connection, resolution: str) -> Non
     assert _ours(qs, 's') == _raw(
         influx_db, f"SELECT sum(value) FROM t WHERE time >= '{rfc3339(h0)}' AND time < "
                    f"'{rfc3339(h0 + HOUR)}' GROUP BY time({resolution}), host")
+
+
+def test_a_tag_another_client_wrote_keeps_the_tier_unread(influx_db: Connection) -> None:
+    from influxpy.aggregates import Mean
+    model = _model(None, ('mean', 'count', 'max'))
+    h0 = (time.time_ns() - 3 * HOUR) // HOUR * HOUR
+    sync(model)
+    # Another client writes the same measurement with a tag the model does not declare.
+    influx_db.write(''.join(f't,host=a,rack=r{i % 2} value={i % 7}.5 {h0 + i * 10**9 * 5}\n'
+                            for i in range(240)).encode())
+    sync(model, backfill=True)
+    qs = (model.series.filter(time__gte=h0, time__lt=h0 + 20 * MINUTE).group_by('host')
+          .annotate(m=Mean('value'), c=Count('value')).resolution('1m'))
+    assert _ours(qs, 'm', 'c') == _raw(
+        influx_db, f"SELECT mean(value), count(value) FROM t WHERE time >= '{rfc3339(h0)}' "
+                   f"AND time < '{rfc3339(h0 + 20 * MINUTE)}' GROUP BY time(1m), host")
+    assert qs.to_dataframe()['m'].tolist() == [p['m'] for r in qs for p in r.points]
