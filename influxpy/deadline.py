@@ -73,24 +73,24 @@ def _arm(conn: HTTPConnection) -> None:
         watch.arm(conn)
 
 
-class _HTTPConnection(HTTPConnection):
+class _Armed:
+    """Arms the thread's deadline on the socket when connecting and sending."""
+
     def connect(self) -> None:
-        _arm(self)
-        super().connect()
+        _arm(self)  # type: ignore[arg-type]
+        super().connect()  # type: ignore[misc]
 
     def request(self, *args: Any, **kwargs: Any) -> None:
-        _arm(self)
-        super().request(*args, **kwargs)
+        _arm(self)  # type: ignore[arg-type]
+        super().request(*args, **kwargs)  # type: ignore[misc]
 
 
-class _HTTPSConnection(HTTPSConnection):
-    def connect(self) -> None:
-        _arm(self)
-        super().connect()
+class _HTTPConnection(_Armed, HTTPConnection):
+    pass
 
-    def request(self, *args: Any, **kwargs: Any) -> None:
-        _arm(self)
-        super().request(*args, **kwargs)
+
+class _HTTPSConnection(_Armed, HTTPSConnection):
+    pass
 
 
 class _HTTPPool(HTTPConnectionPool):
