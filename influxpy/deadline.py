@@ -1,14 +1,18 @@
 """A bound on a whole HTTP request, not on each socket read.
 
 ``requests`` timeouts apply to each read, so a server sending one byte at a time never
-trips them. The pools installed here start a timer when a request is sent; at the deadline it
-shuts the request's socket down, which ends the blocked read with an error.
+trips them. The pools installed here arm a deadline when a request is sent (one watchdog
+thread keeps them all); at the deadline it shuts the request's socket down, which ends the
+blocked read with an error.
 """
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import socket
 import threading
+import time
 from typing import Any
 
 from requests.adapters import HTTPAdapter
@@ -18,32 +22,75 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 _local = threading.local()
 
 
+class _Watchdog:
+    """One thread for every deadline of the process: arming one is a heap push, not a
+    new thread (a streamed answer arms one per block read)."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._heap: list[tuple[float, int, _Watch, HTTPConnection]] = []
+        self._order = itertools.count()
+        self._thread: threading.Thread | None = None
+
+    def add(self, watch: _Watch, conn: HTTPConnection) -> None:
+        entry = (time.monotonic() + watch.seconds, next(self._order), watch, conn)
+        with self._cond:
+            heapq.heappush(self._heap, entry)
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name='influxpy-deadlines',
+                                                daemon=True)
+                self._thread.start()
+            elif self._heap[0] is entry:
+                self._cond.notify()
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                while not self._heap:
+                    self._cond.wait()
+                when, _, watch, conn = self._heap[0]
+                if not watch.cancelled and when > time.monotonic():
+                    self._cond.wait(when - time.monotonic())
+                    continue
+                heapq.heappop(self._heap)
+            watch.expire(conn)
+
+
+_watchdog = _Watchdog()
+
+
 class _Watch:
     """The deadline of the current thread's request and whether it fired."""
 
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
         self.fired = False
-        self.timer: threading.Timer | None = None
+        self.armed = False
+        self.cancelled = False
+        # cancel() and expire() exclude each other: once cancel() returns, the socket
+        # (back in the pool, maybe serving another request) is never shut down.
+        self._lock = threading.Lock()
 
     def arm(self, conn: HTTPConnection) -> None:
-        if self.timer is None:
-            self.timer = threading.Timer(self.seconds, self._expire, (conn,))
-            self.timer.daemon = True
-            self.timer.start()
+        if not self.armed:
+            self.armed = True
+            _watchdog.add(self, conn)
 
-    def _expire(self, conn: HTTPConnection) -> None:
-        self.fired = True
-        sock = conn.sock
-        if sock is not None:
-            try:
-                sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
+    def expire(self, conn: HTTPConnection) -> None:
+        with self._lock:
+            if self.cancelled:
+                return
+            self.fired = True
+            sock = conn.sock
+            if sock is not None:
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
 
     def cancel(self) -> None:
-        if self.timer is not None:
-            self.timer.cancel()
+        with self._lock:
+            self.cancelled = True
 
 
 def start(seconds: float) -> _Watch:
