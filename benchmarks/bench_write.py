@@ -25,7 +25,7 @@ import requests
 import influxpy
 from influxpy import fields, models
 from influxpy.lineprotocol import serializer_for
-from influxpy.query.quoting import quote_ident
+from influxpy.quoting import quote_ident
 from influxpy.testing import ExternalServer, start_server
 
 START_NS = 1_600_000_000_000_000_000

@@ -27,10 +27,11 @@ from . import fields, models
 from .aggregates import Count, Derivative, Max, Mean, Min, Sum, Top
 from .connection import Connection, connect, disconnect, parse_url
 from .exceptions import ConfigurationError
-from .query.quoting import quote_ident
+from .quoting import quote_ident
 from .resolutions import MONDAY, Day, Duration, Hour, Week
 from .schema import Tier, list_databases, show_measurements
 from .sync import sync, tier_measurement
+from .times import EPOCH
 from .transfer import Progress, export_csv
 
 DEMO_DATABASE = 'influxpy_demo'
@@ -186,7 +187,7 @@ def _week_start(day: datetime, offset: Duration | None = None) -> datetime:
     """The first start of a week at or after ``day``: by default an InfluxDB week (they
     count from the epoch, a Thursday), which a 1w tier keeps; with ``offset=MONDAY``
     a calendar week."""
-    epoch = datetime(1970, 1, 1, tzinfo=UTC) + (offset or Day(0)).as_timedelta()
+    epoch = EPOCH + timedelta(microseconds=(offset or Day(0)).ns // 1000)
     weeks = -((epoch - day) // timedelta(weeks=1))
     return epoch + timedelta(weeks=weeks)
 

@@ -14,9 +14,8 @@ from decimal import Decimal
 from typing import Any, ClassVar
 
 from .exceptions import ValidationError
+from .times import INT64_MAX, INT64_MIN
 
-INT64_MIN = -(2 ** 63)
-INT64_MAX = 2 ** 63 - 1
 MAX_STRING_BYTES = 64 * 1024
 RESERVED_NAMES = frozenset({'time'})
 

@@ -23,7 +23,7 @@ from .connection import Connection, get_connection
 from .exceptions import DatabaseNotFound, QueryError, ValidationError
 from .fields import FIELD_TYPES, check_name
 from .models import RESERVED_ATTRIBUTES, InfluxMeasurement
-from .query.quoting import quote_ident
+from .quoting import quote_ident
 from .schema import list_databases, list_retention_policies
 
 # Field classes by the server's type name.

@@ -9,14 +9,12 @@ the model's metaclass before anything is built.
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from . import fields as f
 from .exceptions import ValidationError
-from .timeutil import PRECISION_NS
+from .times import INT64_MAX, INT64_MIN, PRECISION_NS, unique_now_ns
 
 if TYPE_CHECKING:
     from .models import InfluxMeasurement
@@ -92,25 +90,11 @@ def format_line(measurement: str, tags: Mapping[str, str], values: Mapping[str, 
     return f'{head} {body} {ns}'
 
 
-class _Stamp:
-    """Times for points saved without one: now, strictly increasing within the process,
-    so two unstamped points of one series never overwrite each other."""
-
-    def __init__(self) -> None:
-        self._last = 0
-        self._lock = threading.Lock()
-
-    def __call__(self, obj: Any) -> int:
-        with self._lock:
-            now = time.time_ns()
-            if now <= self._last:
-                now = self._last + 1
-            self._last = now
-        obj._time_ns = now
-        return now
-
-
-stamp = _Stamp()
+def stamp(obj: Any) -> int:
+    """Give a point saved without a time now (strictly increasing, see unique_now_ns)."""
+    now = unique_now_ns()
+    obj._time_ns = now
+    return now
 
 
 class _Slow(Exception):
@@ -183,7 +167,7 @@ class LineSerializer:
         ns: dict[str, Any] = {'model': self.model, 'SLOW': _Slow, 'stamp': stamp,
                               'general': self.slow_line if build else self.clean,
                               'M': self.prefix, 'ST': STRING_ESCAPES, 'utf8': _utf8,
-                              'MIN': f.INT64_MIN, 'MAX': f.INT64_MAX,
+                              'MIN': INT64_MIN, 'MAX': INT64_MAX,
                               'FAST_STR': FAST_STRING_CHARS}
         body: list[str] = []
         template = ['{M}']

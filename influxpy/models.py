@@ -24,7 +24,7 @@ from .connection import DEFAULT_ALIAS, PRECISIONS
 from .exceptions import QueryError, ValidationError
 from .fields import check_name
 from .schema import RetentionPolicy, Tier, check_tiers
-from .timeutil import MAX_NS, MIN_NS, InfluxTime, to_ns
+from .times import MAX_NS, MIN_NS, InfluxTime, to_ns
 
 if TYPE_CHECKING:
     from .query.queryset import SeriesManager
@@ -254,16 +254,6 @@ class InfluxMeasurement(metaclass=MeasurementBase):
         """Validate and write this point (stamping ``time`` now if it has none)."""
         from .writes import write_points
         write_points(type(self), [self], using=using)
-
-    @classmethod
-    def _from_db(cls, time_ns: int, values: Mapping[str, Any]) -> InfluxMeasurement:
-        """An instance from values the server returned (no validation), keyed by attribute."""
-        obj = cls.__new__(cls)
-        d = obj.__dict__
-        d['_time_ns'] = time_ns
-        for key in cls._meta.all_fields:
-            d[key] = values.get(key)
-        return obj
 
     # -- comparison and display ------------------------------------------------
 

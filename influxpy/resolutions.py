@@ -16,7 +16,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar
 
 from .exceptions import QueryError
-from .query.quoting import quote_duration
+from .quoting import quote_duration
+from .times import INFLUXQL_UNITS, INT64_MAX, UNIT_NS
 
 __all__ = ['Duration', 'Nanosecond', 'Microsecond', 'Millisecond', 'Second', 'Minute', 'Hour',
            'Day', 'Week', 'MONDAY', 'to_duration', 'duration_ns']
@@ -68,9 +69,6 @@ class Duration:
 
     __rmul__ = __mul__
 
-    def as_timedelta(self) -> timedelta:
-        """The duration as a ``timedelta`` (which keeps microseconds only)."""
-        return timedelta(microseconds=self.ns // 1000)
 
 
 class Unit(Duration):
@@ -149,13 +147,8 @@ Thursday: ``resolution(Week(1))`` weeks run from Thursday to Thursday.
 ``tz()``), as ISO 8601, pandas' ``'W-MON'`` and the Django storages do."""
 
 
-# InfluxQL's duration units (``u`` and ``µ`` are both microseconds).
-_UNIT_NS = {'ns': 1, 'u': 1_000, 'µ': 1_000, 'ms': 1_000_000, 's': 1_000_000_000,
-            'm': 60_000_000_000, 'h': 3_600_000_000_000, 'd': 86_400_000_000_000,
-            'w': 604_800_000_000_000}
 _PART = re.compile(r'(\d+)(ns|ms|u|µ|s|m|h|d|w)')
 _TEXT = re.compile(r'-?(?:\d+(?:ns|ms|u|µ|s|m|h|d|w))+')
-_MAX_NS = 2 ** 63 - 1
 _VALID = 'a Duration (Second(5), Minute(1)…), a timedelta or text such as \'5m\' or \'1h30m\''
 
 
@@ -168,9 +161,7 @@ def _compound(ns: int) -> str:
     if ns == 0:
         return '0s'
     sign, rest, parts = ('-' if ns < 0 else ''), abs(ns), []
-    for unit, unit_ns in (('w', _UNIT_NS['w']), ('d', _UNIT_NS['d']), ('h', _UNIT_NS['h']),
-                          ('m', _UNIT_NS['m']), ('s', _UNIT_NS['s']), ('ms', _UNIT_NS['ms']),
-                          ('u', _UNIT_NS['u']), ('ns', 1)):
+    for unit, unit_ns in INFLUXQL_UNITS:
         count, rest = divmod(rest, unit_ns)
         if count:
             parts.append(f'{count}{unit}')
@@ -189,19 +180,27 @@ def duration_ns(value: Any, *, what: str = 'duration', allow_negative: bool = Fa
         if not _TEXT.fullmatch(text):
             raise QueryError(f'{what} {value!r} is not a duration; use {_VALID} '
                              '(units: ns, u, µ, ms, s, m, h, d, w)')
-        ns = sum(int(count) * _UNIT_NS[unit] for count, unit in _PART.findall(text))
+        ns = sum(int(count) * UNIT_NS[unit] for count, unit in _PART.findall(text))
         if text.startswith('-'):
             ns = -ns
     else:
         raise QueryError(f'{what} {value!r} ({type(value).__name__}) is not a duration; '
                          f'use {_VALID}')
-    if abs(ns) > _MAX_NS:
+    if abs(ns) > INT64_MAX:
         raise QueryError(f'{what} {value!r} is longer than InfluxQL reads (about 292 years)')
     if ns == 0 and not allow_zero:
         raise QueryError(f'{what} {value!r} is zero; it must be positive')
     if ns < 0 and not allow_negative:
         raise QueryError(f'{what} {value!r} is negative; it must be positive')
     return ns
+
+
+def parse_go_duration(text: str) -> int:
+    """``168h0m0s`` (as SHOW RETENTION POLICIES prints it) -> nanoseconds."""
+    parts = re.findall(r'(\d+(?:\.\d+)?)(h|ms|us|µs|ns|m|s)', text)
+    if not parts and text not in ('0', '0s'):
+        raise ValueError(f'not a duration: {text!r}')
+    return sum(round(float(count) * UNIT_NS[unit]) for count, unit in parts)
 
 
 def to_duration(value: Any) -> Duration:

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import fields as f
 from .exceptions import PandasMissingError, QueryError
-from .timeutil import InfluxTime
+from .times import InfluxTime
 
 if TYPE_CHECKING:
     import pandas
@@ -46,7 +46,7 @@ class InfluxResult:
 
     ``tags`` maps tag names (attribute names where the model declares the tag) to values,
     ``None`` for a series without that tag; each point is a dict with ``'time'`` (an aware
-    :class:`~influxpy.timeutil.InfluxTime`) and the selected names.
+    :class:`~influxpy.times.InfluxTime`) and the selected names.
 
     >>> result.tags, result.points[0]
     ({'host': 'a'}, {'time': InfluxTime('2024-01-01T00:00:00+00:00'), 'cpu_m': 41.5})

@@ -11,27 +11,16 @@ function. Functions take ``using`` (a connection alias) and, where it applies,
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from .connection import DEFAULT_ALIAS, Connection, get_connection
 from .exceptions import ConfigurationError, QueryError
-from .query.quoting import quote_duration, quote_ident, quote_regex, quote_string
-from .resolutions import duration_ns
+from .quoting import quote_duration, quote_ident, quote_regex, quote_string
+from .resolutions import duration_ns, parse_go_duration
 
 INFINITE = 0  # a retention duration of 0 ns means "keep forever", as on the server
-
-
-def parse_go_duration(text: str) -> int:
-    """``168h0m0s`` (as SHOW RETENTION POLICIES prints it) -> nanoseconds."""
-    units = {'h': 3_600_000_000_000, 'm': 60_000_000_000, 's': 1_000_000_000,
-             'ms': 1_000_000, 'us': 1_000, 'µs': 1_000, 'ns': 1}
-    parts = re.findall(r'(\d+(?:\.\d+)?)(h|ms|us|µs|ns|m|s)', text)
-    if not parts and text not in ('0', '0s'):
-        raise ValueError(f'not a duration: {text!r}')
-    return sum(round(float(count) * units[unit]) for count, unit in parts)
 
 
 def _ns(value: Any, what: str) -> int:

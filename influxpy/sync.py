@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from . import schema
 from .connection import Connection, get_connection
 from .exceptions import ConfigurationError, InfluxPyError
-from .query.quoting import quote_ident, quote_time
+from .quoting import quote_ident, quote_time
 
 if TYPE_CHECKING:
     from .models import InfluxMeasurement

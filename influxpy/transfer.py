@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING, Any, TextIO
 
 from . import fields as f
-from . import timeutil
+from . import times
 from .connection import Connection, get_connection
 from .exceptions import (
     InfluxConnectionError,
@@ -39,11 +39,19 @@ from .exceptions import (
     ValidationError,
     WriteError,
 )
-from .fields import INT64_MAX, INT64_MIN
 from .line_parser import logical_lines, parse_line, strip_line
 from .lineprotocol import format_line
-from .query.quoting import quote_ident
-from .timeutil import MAX_NS, MIN_NS, PRECISION_NS, parse_iso, rfc3339
+from .quoting import quote_ident
+from .times import (
+    INT64_MAX,
+    INT64_MIN,
+    MAX_NS,
+    MIN_NS,
+    PRECISION_NS,
+    parse_iso,
+    rfc3339,
+    unique_now_ns,
+)
 
 if TYPE_CHECKING:
     from .models import InfluxMeasurement
@@ -94,7 +102,7 @@ class ImportReport:
     written: int = 0
     refused: int = 0
     naive_times: int = 0
-    naive_zone: str = 'UTC'  # the zone they were read in (timeutil.make_aware's rule)
+    naive_zone: str = 'UTC'  # the zone they were read in (times.make_aware's rule)
     problems: list[Problem] = field(default_factory=list)
 
     def __str__(self) -> str:
@@ -436,7 +444,6 @@ class _Importer:
         else:
             self.sink = _LineSink(self.connection, database, retention_policy, self.report,
                                   self.problem, batch_size)
-        self._stamp = 0
 
     def problem(self, line_no: int, message: str) -> None:
         self.report.refused += 1
@@ -449,8 +456,7 @@ class _Importer:
 
     def now(self) -> int:
         """A time for a line without one: now, strictly increasing."""
-        self._stamp = max(time.time_ns(), self._stamp + 1)
-        return self._stamp
+        return unique_now_ns()
 
     def add_model_point(self, line_no: int, values: dict[str, Any], ns: int) -> None:
         assert self.model is not None
@@ -579,7 +585,7 @@ class _Importer:
             return
         self.report.naive_times += naive
         if naive:
-            self.report.naive_zone = str(timeutil.settings.naive_rule.zone())
+            self.report.naive_zone = str(times.settings.naive_rule.zone())
         tags: dict[str, str] = {}
         values: dict[str, Any] = {}
         for i, column in enumerate(columns):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from influxpy.connection import Connection
-from influxpy.query.quoting import quote_ident
+from influxpy.quoting import quote_ident
 
 
 def stored(conn: Connection, measurement: str, *, rp: str | None = None,

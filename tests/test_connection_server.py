@@ -228,7 +228,7 @@ def test_non_ascii_and_unencoded_passwords_work_as_arguments(auth_server: Influx
     import urllib.parse
     import urllib.request
 
-    from influxpy.query.quoting import quote_string
+    from influxpy.quoting import quote_string
     admin = influxpy.connect(auth_server.url, alias='admin')
     user = 'u' + str(abs(hash(password)))
     try:

@@ -12,7 +12,7 @@ import pytest
 
 from influxpy.connection import Connection
 from influxpy.exceptions import ServerError
-from influxpy.query.quoting import quote_ident
+from influxpy.quoting import quote_ident
 from influxpy.transfer import Problem, import_file, parse_line
 
 CORPUS = [

@@ -13,7 +13,7 @@ import pytest
 
 from influxpy import fields, models
 from influxpy.exceptions import NaiveDatetimeWarning, QueryError, ValidationError
-from influxpy.timeutil import InfluxTime, NaiveRule, settings
+from influxpy.times import InfluxTime, NaiveRule, settings
 
 
 class ServerMeasurement(models.InfluxMeasurement):

@@ -27,7 +27,7 @@ from influxpy.results import (
     to_results,
     to_tuples,
 )
-from influxpy.timeutil import InfluxTime
+from influxpy.times import InfluxTime
 
 PARIS = ZoneInfo('Europe/Paris')
 

@@ -238,7 +238,7 @@ def test_queries_read_the_tier_that_answers_them() -> None:
 
     from influxpy.aggregates import Count, Max, Mean, Min, Spread
     from influxpy.resolutions import Hour, Minute
-    from influxpy.timeutil import rfc3339
+    from influxpy.times import rfc3339
     since = (time.time_ns() - 24 * HOUR) // HOUR * HOUR  # within the 1m tier's 90 days
     recent = Server.series.filter(time__gte=since)
     per_host = recent.group_by('host')

@@ -15,7 +15,7 @@ import pytest
 from influxpy import fields, models
 from influxpy.connection import Connection
 from influxpy.exceptions import QueryError
-from influxpy.timeutil import InfluxTime
+from influxpy.times import InfluxTime
 
 NEW_YORK = ZoneInfo('America/New_York')
 

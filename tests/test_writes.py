@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from influxpy import fields, models
 from influxpy.connection import Connection
 from influxpy.exceptions import ValidationError, WriteError
-from influxpy.query.quoting import quote_ident
+from influxpy.quoting import quote_ident
 
 from .readback import measurements, stored
 

@@ -1,5 +1,15 @@
-"""The read side: builds and compiles InfluxQL without touching the network."""
+"""The read side: builds and compiles InfluxQL without touching the network.
 
-from .queryset import QuerySet, batch
+``QuerySet`` and ``batch`` are loaded on first use, so that importing one of the
+package's leaves (``influxpy.query.tree``) does not load the whole read side."""
+
+from typing import Any
 
 __all__ = ['QuerySet', 'batch']
+
+
+def __getattr__(name: str) -> Any:
+    if name in __all__:
+        from . import queryset
+        return getattr(queryset, name)
+    raise AttributeError(f'module {__name__!r} has no attribute {name!r}')

@@ -22,8 +22,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..exceptions import QueryError
 from ..fields import BooleanField, Field, StringField
+from ..quoting import quote_duration, quote_ident, quote_number
 from ..resolutions import Duration, duration_ns, to_duration
-from .quoting import quote_duration, quote_ident, quote_number
 
 if TYPE_CHECKING:
     from ..models import Options

@@ -29,8 +29,8 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from ..exceptions import QueryError
 from ..fields import BooleanField, Field, FloatField, IntegerField, StringField
+from ..quoting import quote_ident, quote_number, quote_regex, quote_time
 from .expressions import AND, OR, Expression, Now
-from .quoting import quote_ident, quote_number, quote_regex, quote_time
 
 if TYPE_CHECKING:
     from ..models import Options

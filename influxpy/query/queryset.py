@@ -22,12 +22,12 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from ..exceptions import QueryError
+from ..quoting import quote_ident, quote_number
 from ..resolutions import duration_ns
 from ..writes import DEFAULT_BATCH_SIZE, connection_for, write_points
 from .compiler import compile_delete, compile_select, query_defers, selected_names
 from .expressions import AND, OR, Count, Expression, Func, Q
 from .lookups import Condition, WhereNode, build_lookup, check_condition, combine
-from .quoting import quote_ident, quote_number
 from .tiers import relies_on_declared_tags
 from .tree import Query
 

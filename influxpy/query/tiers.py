@@ -32,10 +32,10 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ..fields import IntegerField
-from ..timeutil import parse_iso
+from ..quoting import quote_ident
+from ..times import parse_iso
 from .expressions import F, Func
 from .lookups import _NEGATED_OP, TAG, TIME, Comparison, In, Range
-from .quoting import quote_ident
 
 if TYPE_CHECKING:
     from ..schema import Tier

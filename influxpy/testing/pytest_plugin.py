@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from ..connection import ENV_URL, Connection, connect, disconnect
-from ..query.quoting import quote_ident
+from ..quoting import quote_ident
 from .server import ExternalServer, start_server
 
 

@@ -175,7 +175,7 @@ class InfluxServer:
         if not self.auth:
             return
         # With no user yet, InfluxDB lets the first admin be created without credentials.
-        from ..query.quoting import quote_ident, quote_string
+        from ..quoting import quote_ident, quote_string
         statement = (f'CREATE USER {quote_ident(ADMIN_USER)} WITH PASSWORD '
                      f'{quote_string(self.admin_password or "")} WITH ALL PRIVILEGES')
         data = urllib.parse.urlencode({'q': statement}).encode()

@@ -14,7 +14,7 @@ from django.test import override_settings
 
 from influxpy.contrib.django.handlers import connections, get_storage
 from influxpy.exceptions import ValidationError
-from influxpy.timeutil import settings
+from influxpy.times import settings
 
 from .test_commands import command, influx_storage  # noqa: F401 - a fixture
 from .testapp.measurements import Sensor

@@ -14,7 +14,7 @@ from influxpy.aggregates import Count, Max, Sum
 from influxpy.connection import Connection
 from influxpy.schema import Tier
 from influxpy.sync import sync
-from influxpy.timeutil import rfc3339
+from influxpy.times import rfc3339
 
 MINUTE = 60 * 10**9
 HOUR = 60 * MINUTE

@@ -15,12 +15,12 @@ class InfluxpyConfig(AppConfig):
     def ready(self) -> None:
         from django.core.signals import request_finished, setting_changed
 
-        from ... import timeutil
+        from ... import times
         from . import checks  # noqa: F401 - registers the system checks
         from .handlers import close_after_request, reset_on_setting_changed
         from .naive import DjangoNaiveRule
 
-        timeutil.settings.naive_rule = DjangoNaiveRule()  # models, storages, commands alike
+        times.settings.naive_rule = DjangoNaiveRule()  # models, storages, commands alike
 
         setting_changed.connect(reset_on_setting_changed,
                                 dispatch_uid='influxpy.reset_on_setting_changed')

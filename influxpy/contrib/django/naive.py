@@ -9,7 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
-from ...timeutil import NaiveRule
+from ...times import NaiveRule
 
 
 class DjangoNaiveRule(NaiveRule):

@@ -48,9 +48,6 @@ class Interval:
         offset = reference.astimezone(tz).utcoffset() or timedelta(0)
         return to_us(EPOCH + offset) % self.length_us
 
-    def bucket_start_us(self, t_us: int, offset_us: int) -> int:
-        return t_us - (t_us + offset_us) % self.length_us
-
 
 def parse_interval(value: object) -> Interval:
     """``'minute' 'hour' 'day' 'week' 'month'`` or a positive ``timedelta``."""

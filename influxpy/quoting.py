@@ -18,14 +18,12 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from ..exceptions import QueryError, ValidationError
-from ..timeutil import MIN_NS, rfc3339, to_ns
+from .exceptions import QueryError, ValidationError
+from .times import INFLUXQL_UNITS, INT64_MAX, INT64_MIN, MIN_NS, rfc3339, to_ns
 
 _QUOTED = str.maketrans({'\\': '\\\\', "'": "\\'", '"': '\\"', '\n': '\\n'})
 _UNQUOTABLE = re.compile('[\r\x00]')
 
-INT64_MIN = -(2 ** 63)
-INT64_MAX = 2 ** 63 - 1
 # The first time InfluxDB reads as RFC 3339 text (see quote_time).
 MIN_TEXT_NS = MIN_NS + 1
 
@@ -97,12 +95,6 @@ def quote_regex(pattern: str | re.Pattern[str]) -> str:
     return '/' + body + '/'
 
 
-# Units InfluxQL reads in a duration literal, largest first.
-DURATION_UNITS = (('w', 604_800_000_000_000), ('d', 86_400_000_000_000),
-                  ('h', 3_600_000_000_000), ('m', 60_000_000_000), ('s', 1_000_000_000),
-                  ('ms', 1_000_000), ('u', 1_000), ('ns', 1))
-
-
 def quote_duration(ns: int) -> str:
     """``300_000_000_000`` -> ``5m``: a duration literal, in the largest exact unit.
 
@@ -116,7 +108,7 @@ def quote_duration(ns: int) -> str:
     if ns == 0:
         return '0s'
     sign, size = ('-', -ns) if ns < 0 else ('', ns)
-    for unit, unit_ns in DURATION_UNITS:
+    for unit, unit_ns in INFLUXQL_UNITS:
         if size % unit_ns == 0:
             return f'{sign}{size // unit_ns}{unit}'
     raise AssertionError('unreachable: every integer is a number of nanoseconds')
@@ -125,7 +117,7 @@ def quote_duration(ns: int) -> str:
 def quote_time(value: Any) -> str:
     """A time literal exact to the nanosecond: ``'2024-01-01T00:00:00.000000001Z'``.
 
-    Accepts what :func:`influxpy.timeutil.to_ns` accepts: aware datetimes, ISO strings,
+    Accepts what :func:`influxpy.times.to_ns` accepts: aware datetimes, ISO strings,
     integer epoch nanoseconds, pandas and numpy times; a time outside the range InfluxDB
     stores raises :class:`QueryError` here, before anything is sent.
 

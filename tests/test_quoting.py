@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from influxpy.connection import Connection
 from influxpy.exceptions import QueryError
-from influxpy.query.quoting import (
+from influxpy.quoting import (
     quote_bool,
     quote_duration,
     quote_ident,
