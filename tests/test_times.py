@@ -1,5 +1,6 @@
 """Times on the real server: equality, hashing and ordering of zoned times, the extremes
-of InfluxDB's time range, and the zone of what a ``tz()`` query returns.
+of InfluxDB's time range, the zone of what a ``tz()`` query returns, and ``to_ns`` /
+``rfc3339`` against pandas and the server's own RFC 3339 text.
 
 Expected instants come from the raw answer's epoch nanoseconds or are written here by
 hand, never from influxpy's own output.
@@ -14,7 +15,7 @@ import pytest
 
 from influxpy import fields, models
 from influxpy.connection import Connection
-from influxpy.exceptions import QueryError
+from influxpy.exceptions import QueryError, ServerError
 from influxpy.times import InfluxTime
 
 NEW_YORK = ZoneInfo('America/New_York')
@@ -148,3 +149,84 @@ def test_instances_read_with_tz_keep_utc_other_shapes_follow_it(influx_db: Conne
     frame = qs.to_dataframe()
     assert list(frame.index.asi8) == instants and str(frame.index.tz) == 'Europe/Paris'
     assert [t.isoformat(timespec='microseconds') for t in frame.index] == paris_texts
+
+
+# -- to_ns and rfc3339, against pandas and the server's own text -------------------------
+
+ISO_TEXTS = ['2017-07-14T02:40:00Z', '2017-07-14T02:40:00.1Z', '2017-07-14T02:40:00.12345Z',
+             '2017-07-14T02:40:00.123456789Z', '2017-07-14T02:40:00.000000001Z',
+             '2017-07-14T02:40:00,5Z', '2017-07-14T08:10:00.987654321+05:30',
+             '1969-12-31T23:59:59.999999999Z', '1970-01-01T00:00:00-00:01',
+             '1677-09-21T00:12:43.145224194Z', '2262-04-11T23:47:16.854775806Z']
+
+
+@pytest.mark.parametrize('text', ISO_TEXTS)
+def test_iso_text_is_exact_to_the_nanosecond(text: str) -> None:
+    import pandas as pd
+
+    from influxpy.times import to_ns
+    assert to_ns(text) == pd.Timestamp(text.replace(',', '.')).value
+
+
+@pytest.mark.parametrize('ns, text', [
+    (0, '1970-01-01T00:00:00Z'), (1, '1970-01-01T00:00:00.000000001Z'),
+    (-1, '1969-12-31T23:59:59.999999999Z'), (1_500_000_000_123_456_000,
+                                             '2017-07-14T02:40:00.123456000Z'),
+    (MIN_NS, '1677-09-21T00:12:43.145224194Z'), (MAX_NS, '2262-04-11T23:47:16.854775806Z'),
+])
+def test_rfc3339_text(ns: int, text: str) -> None:
+    import pandas as pd
+
+    from influxpy.times import rfc3339, to_ns
+    assert rfc3339(ns) == text
+    assert pd.Timestamp(text).value == ns and to_ns(text) == ns
+
+
+def test_to_ns_of_each_kind_of_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    import numpy as np
+    import pandas as pd
+
+    from influxpy.exceptions import NaiveDatetimeWarning, ValidationError
+    from influxpy.times import NaiveRule, settings, to_ns
+    monkeypatch.setattr(settings, 'naive_rule', NaiveRule())  # UTC, outside Django
+    ns = 1_500_000_000_123_456_789
+    assert to_ns(ns) == ns and to_ns(np.int64(ns)) == ns
+    assert to_ns(np.datetime64(ns, 'ns')) == ns
+    assert to_ns(np.datetime64(ns // 1000, 'us')) == ns - 789
+    assert to_ns(pd.Timestamp(ns, tz='UTC')) == ns
+    assert to_ns(pd.Timestamp(ns, tz='UTC').tz_convert('Asia/Kolkata')) == ns
+    assert to_ns(datetime(2017, 7, 14, 4, 40, 0, 123456, tzinfo=ZoneInfo('Europe/Paris'))) \
+        == ns - 789
+    assert to_ns(InfluxTime.from_ns(ns, NEW_YORK)) == ns
+    with pytest.warns(NaiveDatetimeWarning, match='read as UTC'):
+        assert to_ns(datetime(2017, 7, 14, 2, 40, 0, 123456)) == ns - 789
+    with pytest.warns(NaiveDatetimeWarning):
+        assert to_ns(pd.Timestamp(ns)) == ns  # a naive Timestamp: its wall clock, as UTC
+    with pytest.warns(NaiveDatetimeWarning):
+        assert to_ns('2017-07-14T02:40:00.123456789') == ns
+    for bad in (True, None, 1.5, MIN_NS - 1, MAX_NS + 1, '1677-09-21T00:12:43.145224193Z',
+                '2017-07-14T02:40:00.1234567891Z', np.float64(1.0)):
+        with pytest.raises(ValidationError):
+            to_ns(bad)
+
+
+def test_the_server_reads_and_writes_rfc3339_at_the_ends_of_its_range(influx_db: Connection
+                                                                      ) -> None:
+    from influxpy.times import rfc3339, to_ns
+    stamps = [MIN_NS, MIN_NS + 1, -1, 0, 1, 1_500_000_000_123_456_789, MAX_NS - 1, MAX_NS]
+    influx_db.write('\n'.join(f'clock,host=h value={i}.0 {ns}'
+                              for i, ns in enumerate(stamps)).encode())
+    import requests
+    conf = influx_db.settings  # JSON without epoch=: times as the server's RFC 3339 text
+    answer = requests.get(f'{conf.base_url}/query', timeout=10, params={
+        'db': influx_db.database, 'q': 'SELECT value FROM clock'},
+        auth=(conf.username, conf.password or '') if conf.username else None).json()
+    texts = [row[0] for row in answer['results'][0]['series'][0]['values']]
+    assert texts[0] == '1677-09-21T00:12:43.145224194Z' and texts[3] == '1970-01-01T00:00:00Z'
+    assert [to_ns(text) for text in texts] == stamps
+    for ns in stamps[1:]:
+        assert raw_times(influx_db, f"WHERE time = '{rfc3339(ns)}'") == [ns]
+    # The server reads text from MIN_NS + 1 only (an integer literal at MIN_NS itself).
+    with pytest.raises(ServerError, match='underflows time literal'):
+        raw_times(influx_db, f"WHERE time = '{rfc3339(MIN_NS)}'")
+    assert raw_times(influx_db, f'WHERE time = {MIN_NS}') == [MIN_NS]
