@@ -10,6 +10,8 @@ import pandas.testing as pdt
 from influxpy import fields, models
 from influxpy.connection import Connection
 
+from .readback import rows, stored
+
 
 class Probe(models.InfluxMeasurement):
     measurement = 'probe'
@@ -55,13 +57,12 @@ def test_only_keeps_every_point_values_follows_influxdbs_rule(influx_db: Connect
     lines = ''.join(f'probe,host=h{i % 3} v={i}{",f=0.5" if i % 2 else ""} {i}\n'
                     for i in range(400))
     influx_db.write(lines.encode())
-    (everything,) = influx_db.query('SELECT * FROM probe')
-    (with_f,) = influx_db.query('SELECT f FROM probe')
-    assert len(everything['series'][0]['values']) == 400
-    assert len(with_f['series'][0]['values']) == 200
+    everything = stored(influx_db, 'probe')
+    assert len(everything) == 400
+    assert len(rows(influx_db, 'SELECT f FROM probe')) == 200
     objs = list(Probe.series.only('f'))
     assert len(objs) == 400
-    assert [o.time_ns for o in objs] == [row[0] for row in everything['series'][0]['values']]
+    assert [o.time_ns for o in objs] == [row['time'] for row in everything]
     assert all(o.v is None for o in objs)  # not selected: None, though the server has it
     assert [o.f for o in objs] == [0.5 if i % 2 else None for i in range(400)]
     assert len(Probe.series.only('f').to_dataframe()) == 400

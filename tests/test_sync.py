@@ -23,6 +23,8 @@ from influxpy.quoting import quote_ident
 from influxpy.schema import RetentionPolicy, Tier
 from influxpy.sync import SyncError, sync
 
+from .readback import stored
+
 MINUTE = 60 * 10 ** 9
 HOUR = 60 * MINUTE
 DAY = 24 * HOUR
@@ -189,9 +191,7 @@ def test_backfill_fills_within_keep_and_again_changes_nothing(influx_db: Connect
     assert [c.action for c in changes] == ['backfill']
 
     def tier() -> list[dict[str, Any]]:
-        (result,) = influx_db.query('SELECT * FROM "keep_2d"."meter_1m"')
-        return [{'tags': s.get('tags'), **dict(zip(s['columns'], row))}
-                for s in result.get('series', []) for row in s['values']]
+        return stored(influx_db, 'meter_1m', rp='keep_2d')
 
     filled = tier()
     (raw,) = influx_db.query(f'SELECT count(kwh), max(kwh) FROM meter WHERE time >= {recent} '

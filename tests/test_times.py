@@ -18,6 +18,8 @@ from influxpy.connection import Connection
 from influxpy.exceptions import QueryError, ServerError
 from influxpy.times import InfluxTime
 
+from .readback import rows
+
 NEW_YORK = ZoneInfo('America/New_York')
 
 
@@ -29,8 +31,7 @@ class Clock(models.InfluxMeasurement):
 
 def raw_times(db: Connection, where: str = '') -> list[int]:
     """Epoch nanoseconds of every point, as the server answers raw InfluxQL."""
-    (answer,) = db.query(f'SELECT value FROM clock {where}')
-    return [row[0] for s in answer.get('series', []) for row in s['values']]
+    return [row['time'] for row in rows(db, f'SELECT value FROM clock {where}')]
 
 
 def utc(ns: int) -> datetime:

@@ -21,6 +21,8 @@ from influxpy.transfer import (
     parse_line,
 )
 
+from .readback import measurements, rows
+
 
 class Reading(models.InfluxMeasurement):
     measurement = 'readings'
@@ -31,14 +33,6 @@ class Reading(models.InfluxMeasurement):
     ok = fields.BooleanField(null=True)
     note = fields.StringField(null=True)
     humidity = fields.FloatField(null=True, db_name='humidity %')
-
-
-def _rows(conn: Connection, statement: str) -> list[dict[str, Any]]:
-    (result,) = conn.query(statement)
-    out = []
-    for series in result.get('series', []):
-        out += [dict(zip(series['columns'], values)) for values in series['values']]
-    return out
 
 
 def _write(tmp_path: Path, name: str, text: str) -> Path:
@@ -78,7 +72,7 @@ def test_csv_into_a_model_reports_bad_lines_and_writes_the_rest(influx_db: Conne
     assert str(report) == 'read 10 lines: 3 points written, 7 refused'
 
     points = list(Reading.series.all())
-    assert len(points) == 3 == _rows(influx_db, 'SELECT count(temperature) FROM readings')[0][
+    assert len(points) == 3 == rows(influx_db, 'SELECT count(temperature) FROM readings')[0][
         'count']
     first, second, third = points
     assert first.time_ns == 1704067200000000001
@@ -99,7 +93,7 @@ def test_csv_header_problems_stop_before_writing(influx_db: Connection,
         import_file(no_sensor, model=Reading)
     with pytest.raises(TransferError, match='tag column.*host'):
         import_file(no_sensor, measurement='m', tags=['host'])
-    assert _rows(influx_db, 'SHOW MEASUREMENTS') == []
+    assert rows(influx_db, 'SHOW MEASUREMENTS') == []
 
 
 def test_csv_into_a_measurement_infers_types(influx_db: Connection, tmp_path: Path) -> None:
@@ -116,15 +110,14 @@ def test_csv_into_a_measurement_infers_types(influx_db: Connection, tmp_path: Pa
     report = import_file(path, measurement='weather', tags=['city'], on_problem=seen.append)
     assert [p.line for p in seen] == [4, 5, 6]
     assert report.written == 3
-    rows = _rows(influx_db, 'SELECT * FROM weather WHERE time > 1')
-    assert rows == [
+    assert rows(influx_db, 'SELECT * FROM weather WHERE time > 1') == [
         {'time': 1325376000000000000, 'city': 'Seattle', 'temp': 12.8, 'rain': True,
          'sky': 'drizzle', 'n': 5},
         {'time': 1325462400000000000, 'city': 'Seattle', 'temp': 10.0, 'rain': False,
          'sky': 'rain', 'n': 6},
         {'time': 1325808000000000000, 'city': None, 'temp': 8.0, 'rain': None, 'sky': None,
          'n': None}]
-    kinds = {r['fieldKey']: r['fieldType'] for r in _rows(influx_db, 'SHOW FIELD KEYS')}
+    kinds = {r['fieldKey']: r['fieldType'] for r in rows(influx_db, 'SHOW FIELD KEYS')}
     assert kinds == {'n': 'integer', 'rain': 'boolean', 'sky': 'string', 'temp': 'float'}
 
 
@@ -145,10 +138,10 @@ def test_line_protocol_bad_lines_and_server_refusals(influx_db: Connection,
     assert [p.line for p in seen] == [3, 4, 5, 7]
     assert 'field type conflict' in seen[-1].message
     assert (report.read, report.written, report.refused) == (6, 2, 4)
-    assert _rows(influx_db, 'SELECT * FROM target WHERE time > 1') == [
+    assert rows(influx_db, 'SELECT * FROM target WHERE time > 1') == [
         {'time': 10, 'host': 'a', 'v': 1, 's': None},
         {'time': 70, 'host': 'b c', 'v': 3, 's': 'q "x"'}]
-    assert _rows(influx_db, 'SHOW MEASUREMENTS') == [{'name': 'target'}]
+    assert rows(influx_db, 'SHOW MEASUREMENTS') == [{'name': 'target'}]
 
 
 def test_line_protocol_into_a_model(influx_db: Connection, tmp_path: Path) -> None:
@@ -185,8 +178,8 @@ def test_export_import_round_trip(influx_db: Connection, tmp_path: Path) -> None
     path = _write(tmp_path, 'src.csv', text)
     report = import_file(path, measurement='copy', tags=exported.tags)
     assert (report.written, report.refused) == (len(values), 0)
-    original = _rows(influx_db, 'SELECT * FROM src')
-    assert _rows(influx_db, 'SELECT * FROM copy') == original
+    original = rows(influx_db, 'SELECT * FROM src')
+    assert rows(influx_db, 'SELECT * FROM copy') == original
     assert [row['v'] for row in original] == values
 
     epoch = io.StringIO()
@@ -236,10 +229,6 @@ def test_progress_bar_only_on_a_terminal(influx_db: Connection, tmp_path: Path) 
     assert 'line 3: bad\n' in bar.stream.getvalue()  # type: ignore[attr-defined]
 
 
-def _measurements(conn: Connection) -> list[str]:
-    return [row['name'] for row in _rows(conn, 'SHOW MEASUREMENTS')]
-
-
 def test_a_cell_can_never_write_a_second_point(influx_db: Connection, tmp_path: Path) -> None:
     # A newline inside a quoted tag cell would end the line of line protocol and start a
     # forged one; names and tag values are checked as a model's are, before any text.
@@ -253,8 +242,8 @@ def test_a_cell_can_never_write_a_second_point(influx_db: Connection, tmp_path: 
     assert [p.line for p in seen] == [3, 5]
     assert 'newline' in seen[0].message and 'backslash' in seen[1].message
     assert report.written == 1
-    assert _measurements(influx_db) == ['m']
-    assert _rows(influx_db, 'SELECT * FROM m') == [{'time': 2, 'host': 'ok', 'v': 2.0}]
+    assert measurements(influx_db) == ['m']
+    assert rows(influx_db, 'SELECT * FROM m') == [{'time': 2, 'host': 'ok', 'v': 2.0}]
 
 
 def test_line_protocol_names_are_checked_before_writing(influx_db: Connection,
@@ -265,7 +254,7 @@ def test_line_protocol_names_are_checked_before_writing(influx_db: Connection,
     report = import_file(path, measurement='#m', on_problem=seen.append)
     assert report.written == 0 and [p.line for p in seen] == [2, 3]
     assert "'#'" in seen[0].message
-    assert _measurements(influx_db) == []
+    assert measurements(influx_db) == []
 
 
 def test_a_cell_over_the_csv_limit_is_reported_and_the_rest_imported(
@@ -279,7 +268,7 @@ def test_a_cell_over_the_csv_limit_is_reported_and_the_rest_imported(
     assert [(p.line, p.message) for p in seen] == [
         (3, f'cell over {csv.field_size_limit()} bytes')]
     assert report.written == 2 and report.refused == 1
-    assert [(r['time'], r['host']) for r in _rows(influx_db, 'SELECT * FROM m')] == [
+    assert [(r['time'], r['host']) for r in rows(influx_db, 'SELECT * FROM m')] == [
         (1, 'a'), (3, 'c')]
 
 
@@ -300,7 +289,7 @@ def test_lines_that_are_not_utf8_are_refused_never_changed(influx_db: Connection
     assert [(p.line, p.message) for p in seen] == [
         (line, f'not UTF-8 (byte 0xe9 at column {column})')]
     assert report.written == 1
-    assert _rows(influx_db, 'SELECT * FROM m') == [{'time': 2, 'host': 'café', 'v': 2.0}]
+    assert rows(influx_db, 'SELECT * FROM m') == [{'time': 2, 'host': 'café', 'v': 2.0}]
 
 
 class _KillsServerAt(io.BytesIO):
@@ -342,7 +331,7 @@ def test_an_import_that_loses_the_server_says_where_to_resume(tmp_path: Path,
             assert 'cannot reach InfluxDB' in str(error)
             assert f'--resume-from {error.resume_from}' in str(error)
             server.restart()
-            stored = _rows(conn, 'SELECT count(v) FROM m')[0]['count']
+            stored = rows(conn, 'SELECT count(v) FROM m')[0]['count']
             header = 1 if kind == 'csv' else 0
             # Every line before resume_from is on the server; the report says how many.
             assert stored >= error.resume_from - 1 - header
@@ -352,6 +341,6 @@ def test_an_import_that_loses_the_server_says_where_to_resume(tmp_path: Path,
                                  batch_size=1000, progress=False,
                                  resume_from=error.resume_from)
             assert report.written == total - (error.resume_from - 1 - header)
-            assert _rows(conn, 'SELECT count(v) FROM m')[0]['count'] == total
+            assert rows(conn, 'SELECT count(v) FROM m')[0]['count'] == total
         finally:
             influxpy.disconnect('imp')

@@ -26,7 +26,7 @@ from influxpy.exceptions import ValidationError, WriteError
 from influxpy.testing import InfluxServer, free_port
 from influxpy.writer import BufferFull, Writer
 
-from .readback import stored
+from .readback import rows, stored
 
 
 class Tick(models.InfluxMeasurement):
@@ -476,8 +476,7 @@ def test_points_of_batches_in_flight_at_a_timeout_are_unknown_not_unwritten(
     assert error.unknown  # the batches in flight when the timeout came
     unwritten = {p.time_ns for p in error.unwritten}
     time.sleep(2)  # let the resumed server apply what it had received
-    (result,) = conn.query('SELECT value FROM ticks')
-    on_server = {row[0] for row in result.get('series', [{'values': []}])[0]['values']}
+    on_server = {row['time'] for row in rows(conn, 'SELECT value FROM ticks')}
     assert not on_server & unwritten  # nothing reported unwritten was stored
     assert on_server <= {p.time_ns for p in error.unknown}
 

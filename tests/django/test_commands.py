@@ -15,6 +15,8 @@ from influxpy import schema
 from influxpy.contrib.django.handlers import connections, get_storage, storages
 from influxpy.contrib.django.storage import Reading
 
+from ..readback import stored
+
 INFLUX_STORAGE = {
     'BACKEND': 'influxpy.contrib.django.storage.InfluxStorage',
     'OPTIONS': {'model': 'testapp.Weather', 'measurement': 'weather',
@@ -165,7 +167,7 @@ def test_import_into_the_storage_refuses_what_store_reading_refuses(
         with pytest.raises(CommandError, match='2 line'):
             command('influxpy_import', str(path), storage=True, no_progress=True)
         storages.reset()
-    (result,) = connections['default'].query('SELECT * FROM weather', database=influx_settings)
-    assert result['series'][0]['columns'] == ['time', 'device', 'pulses']
-    assert [row[1:] for row in result['series'][0]['values']] == [['a', 12]]
+    points = stored(connections['default'], 'weather', database=influx_settings)
+    assert [list(p) for p in points] == [['time', 'device', 'pulses']]
+    assert [list(p.values())[1:] for p in points] == [['a', 12]]
     assert 'outside' in str(refused.value)

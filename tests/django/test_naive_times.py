@@ -16,6 +16,7 @@ from influxpy.contrib.django.handlers import connections, get_storage
 from influxpy.exceptions import ValidationError
 from influxpy.times import settings
 
+from ..readback import rows
 from .test_commands import command, influx_storage  # noqa: F401 - a fixture
 from .testapp.measurements import Sensor
 
@@ -32,8 +33,7 @@ NAIVE = 'received a naive datetime .* while time zone support is active'
 
 
 def raw(statement: str) -> list[list[Any]]:
-    (answer,) = connections['default'].query(statement)
-    return [row for s in answer.get('series', []) for row in s['values']]
+    return [list(row.values()) for row in rows(connections['default'], statement)]
 
 
 @pytest.mark.parametrize('zone, expected_ns', ZONES)
