@@ -33,7 +33,7 @@ PRELOAD = ('requests', 'urllib3', 'dateutil.parser', 'numpy', 'pandas', 'msgpack
 
 # Runs in the fresh interpreter: a job is Python source; its answer None or the error.
 CHILD = r"""
-import importlib, traceback
+import importlib, importlib.util, traceback
 
 def configure_django(setup=False):
     from django.conf import settings
@@ -47,18 +47,28 @@ def configure_django(setup=False):
         import django
         django.setup()
 
+# The import names of setup.py's extras: a module needing one that is not installed is
+# skipped (in the project's venv they all are).
+EXTRAS = {'pandas', 'numpy', 'django', 'rest_framework', 'docker', 'vega_datasets', 'pytest',
+          'selenium'}
+
 def import_alone(name):
-    if name.startswith('influxpy.contrib.django'):
-        configure_django()
     try:
-        importlib.import_module(name)
-    except Exception as exc:
-        if type(exc).__name__ != 'AppRegistryNotReady':
+        if name.startswith('influxpy.contrib.django'):
+            configure_django()
+        try:
+            importlib.import_module(name)
+        except Exception as exc:
+            if type(exc).__name__ != 'AppRegistryNotReady':
+                raise
+            # A module of Django models: Django imports it from django.setup(), which a
+            # project runs first; so does this test. A cycle is an ImportError, not this.
+            configure_django(setup=True)
+            importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        extra = (exc.name or '').split('.')[0]
+        if extra not in EXTRAS or importlib.util.find_spec(extra) is not None:
             raise
-        # A module of Django models: Django imports it from django.setup(), which a
-        # project runs first; so does this test. A cycle is an ImportError, not this.
-        configure_django(setup=True)
-        importlib.import_module(name)
 
 def resolve(dotted):
     # influxpy.a.b.C: the longest importable module, then attributes.
