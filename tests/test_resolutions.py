@@ -67,7 +67,7 @@ def test_fractions_down_to_the_nanosecond() -> None:
     assert Second(Decimal('1.000000001')).ns == 1_000_000_001
     assert Second(0.1).ns == 100_000_000  # the decimal text 0.1, not the nearest double
     assert Nanosecond(2.0).ns == 2
-    for bad, words in [(0.5e-9, 'whole number of nanoseconds'),
+    cases: list[tuple[Any, str]] = [(0.5e-9, 'whole number of nanoseconds'),
                        (1e-10, 'whole number of nanoseconds'),
                        (Decimal('0.0000000005'), 'whole number of nanoseconds'),
                        (float('nan'), 'whole number|finite'),
@@ -75,7 +75,8 @@ def test_fractions_down_to_the_nanosecond() -> None:
                        (Decimal('Infinity'), 'whole number|finite'),
                        (Decimal('sNaN'), 'finite'),
                        (True, 'must be a number'), ('1', 'must be a number'),
-                       (None, 'must be a number')]:
+                       (None, 'must be a number')]
+    for bad, words in cases:
         with pytest.raises(QueryError, match=words):
             Second(bad)
 
@@ -138,7 +139,7 @@ def test_arithmetic_with_text_and_what_is_refused() -> None:
     with pytest.raises(TypeError):
         Hour(1) * 1.5  # type: ignore[operator]
     with pytest.raises(TypeError):
-        Hour(1) * True  # type: ignore[operator]
+        Hour(1) * True
 
 
 def test_equality_and_hash_follow_the_nanoseconds() -> None:
