@@ -390,7 +390,7 @@ class _Column:
 
     def __init__(self, field: f.Field | None, nulls: int) -> None:
         self.field = field
-        self.float_field = isinstance(field, f.FloatField)
+        self.float_field = field is not None and field.kind == f.FLOAT
         # (kind, data, mask): kind 'f' float64 (null: NaN), 'i' int64, 'b' bool (null:
         # True in mask), 'O' object, 'null' (data: the count).
         self.pieces: list[tuple[str, Any, Any]] = []
@@ -461,15 +461,15 @@ class _Column:
         as if it had values (float64, Int64, boolean, the default string dtype)."""
         count = sum(piece for _, piece, _ in self.pieces)
         field = self.field
-        if isinstance(field, (f.FloatField, f.InfluxField)) and \
-                not isinstance(field, (f.IntegerField, f.BooleanField, f.StringField)):
+        kind = field.kind if field is not None else None
+        if kind in (f.FLOAT, f.ANY):
             return np.full(count, np.nan, dtype='float64')
-        if isinstance(field, f.IntegerField):
+        if kind == f.INTEGER:
             return pd.array(np.full(count, None, dtype=object), dtype='Int64')
-        if isinstance(field, f.BooleanField):
+        if kind == f.BOOLEAN:
             return pd.array(np.full(count, None, dtype=object), dtype='boolean')
         nulls = np.full(count, None, dtype=object)
-        if isinstance(field, (f.StringField, f.InfluxTag)):
+        if kind in (f.STRING, f.TAG):
             return pd.array(nulls, dtype=pd.Series([], dtype=str).dtype)
         return nulls
 

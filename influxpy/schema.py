@@ -17,6 +17,7 @@ from typing import Any
 
 from .connection import DEFAULT_ALIAS, Connection, get_connection
 from .exceptions import ConfigurationError, QueryError
+from .fields import BOOLEAN, STRING
 from .quoting import quote_duration, quote_ident, quote_regex, quote_string
 from .resolutions import duration_ns, parse_go_duration
 
@@ -369,12 +370,10 @@ class Tier:
 
     def columns(self, fields: Mapping[str, Any]) -> list[tuple[str, str, str]]:
         """``(function, field column, tier column)`` for the given ``{db_name: Field}``."""
-        from .fields import BooleanField, StringField
         out = []
         for function in self.functions:
             for column, field in fields.items():
-                if function in NUMERIC_FUNCTIONS and isinstance(field, (BooleanField,
-                                                                        StringField)):
+                if function in NUMERIC_FUNCTIONS and field.kind in (BOOLEAN, STRING):
                     continue
                 out.append((function, column, f'{function}_{column}'))
         return out

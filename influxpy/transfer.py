@@ -290,20 +290,12 @@ def infer_value(text: str) -> float | bool | str:
     return text
 
 
-# Parsers by kind of column: the server's field types, a tag, an untyped field.
+# Parsers by kind of column (influxpy.fields' kinds; ANY: an untyped field).
 _PARSERS: dict[str, Callable[[str], Any]] = {
-    'float': _float, 'integer': _integer, 'boolean': _boolean, 'string': str,
-    'tag': str, 'untyped': infer_value}
+    f.FLOAT: _float, f.INTEGER: _integer, f.BOOLEAN: _boolean, f.STRING: str,
+    f.TAG: str, f.ANY: infer_value}
 
 
-def _kind(field_: f.Field) -> str:
-    if field_.is_tag:
-        return 'tag'
-    for kind, cls in (('integer', f.IntegerField), ('boolean', f.BooleanField),
-                      ('string', f.StringField), ('float', f.FloatField)):
-        if isinstance(field_, cls):
-            return kind
-    return 'untyped'
 
 
 # -- writing in batches ----------------------------------------------------------------------
@@ -546,7 +538,7 @@ class _Importer:
                     f'the CSV lacks; its columns: {", ".join(header)}')
             for name in header:
                 x = found.get(name)
-                columns.append(None if x is None else (x.name, _kind(x), x.db_name))
+                columns.append(None if x is None else (x.name, x.kind, x.db_name))
             return columns
         missing = sorted(self.tags - set(header))
         if missing:
@@ -665,8 +657,8 @@ class _Importer:
 def _inferred_kind(cell: str) -> str:
     value = infer_value(cell)
     if isinstance(value, bool):
-        return 'boolean'
-    return 'float' if isinstance(value, float) else 'string'
+        return f.BOOLEAN
+    return f.FLOAT if isinstance(value, float) else f.STRING
 
 
 def import_file(source: str | os.PathLike[str] | IO[bytes], *, format: str | None = None,

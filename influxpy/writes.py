@@ -24,7 +24,7 @@ from .exceptions import (
     ValidationError,
     WriteError,
 )
-from .fields import Field, IntegerField
+from .fields import ANY, BOOLEAN, FLOAT, STRING, Field
 from .lineprotocol import serializer_for
 
 if TYPE_CHECKING:
@@ -155,11 +155,11 @@ def _line_type(field: Field, value: Any) -> str:
     """The type line protocol gives ``value``, in the server's words."""
     if value is None:
         return 'none'
-    if isinstance(value, bool) or type(value).__name__ == 'bool_':
-        return 'boolean'
-    if isinstance(value, str):
-        return 'string'
-    return 'integer' if isinstance(field, IntegerField) else 'float'
+    kind = field.kind
+    if kind == ANY:  # an untyped field writes each value as its own type
+        kind = BOOLEAN if value is True or value is False else \
+            STRING if isinstance(value, str) else FLOAT
+    return kind
 
 
 def _refused(model: type[InfluxMeasurement], batch: Sequence[InfluxMeasurement],

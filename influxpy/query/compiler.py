@@ -19,9 +19,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from ..exceptions import QueryError
+from ..fields import TAG
 from ..quoting import quote_duration, quote_ident, quote_string, quote_value
 from .expressions import OR, SelectInfo
-from .lookups import TAG, TIME, In, WhereNode
+from .lookups import TIME, In, WhereNode
 from .tiers import route, tier_source, time_bounds
 
 if TYPE_CHECKING:

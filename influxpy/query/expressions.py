@@ -21,7 +21,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..exceptions import QueryError
-from ..fields import BooleanField, Field, StringField
+from ..fields import BOOLEAN, STRING, Field
 from ..quoting import quote_duration, quote_ident, quote_number
 from ..resolutions import Duration, duration_ns, to_duration
 
@@ -204,7 +204,7 @@ def _check_numeric_field(meta: Options, f: Field, where: str) -> None:
     if f.is_tag:
         raise QueryError(f'{where}: {f.name!r} is a tag of {meta.model_name}; InfluxQL '
                          'functions and arithmetic work on fields')
-    if isinstance(f, (StringField, BooleanField)):
+    if f.kind in (STRING, BOOLEAN):
         raise QueryError(f'{where}: {meta.model_name}.{f.name} is a {f.type_name} field; '
                          'this needs a number')
 

@@ -28,7 +28,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from ..exceptions import QueryError
-from ..fields import BooleanField, Field, FloatField, IntegerField, StringField
+from ..fields import ANY, BOOLEAN, NUMERIC_KINDS, STRING, TAG, Field
 from ..quoting import quote_ident, quote_number, quote_regex, quote_time
 from .expressions import AND, OR, Expression, Now
 
@@ -37,11 +37,7 @@ if TYPE_CHECKING:
 
 # Column kinds: what a column holds, which decides the lookups and values it takes.
 TIME = 'time'
-TAG = 'tag'
-NUMBER = 'number'
-BOOLEAN = 'boolean'
-STRING = 'string'
-ANY = 'any'   # an untyped InfluxField: a float, a boolean or a string
+NUMBER = 'number'  # a float or integer field: compared alike
 
 
 class Compiler(Protocol):
@@ -68,15 +64,7 @@ class Column:
 
 
 def _kind(field: Field) -> str:
-    if field.is_tag:
-        return TAG
-    if isinstance(field, (FloatField, IntegerField)):
-        return NUMBER
-    if isinstance(field, BooleanField):
-        return BOOLEAN
-    if isinstance(field, StringField):
-        return STRING
-    return ANY  # an untyped InfluxField, or a custom field
+    return NUMBER if field.kind in NUMERIC_KINDS else field.kind
 
 
 def column_for(meta: Options, name: str) -> Column:
