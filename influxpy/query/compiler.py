@@ -21,9 +21,10 @@ from typing import TYPE_CHECKING, Any
 from ..exceptions import QueryError
 from ..fields import TAG
 from ..quoting import quote_duration, quote_ident, quote_string, quote_value
-from .expressions import OR, SelectInfo
-from .lookups import TIME, In, WhereNode
+from .expressions import SelectInfo
+from .lookups import In
 from .tiers import route, tier_source, time_bounds
+from .where import OR, TIME, WhereNode
 
 if TYPE_CHECKING:
     from ..models import Options

@@ -25,24 +25,21 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..exceptions import QueryError
 from ..fields import ANY, BOOLEAN, NUMERIC_KINDS, STRING, TAG, Field
 from ..quoting import quote_ident, quote_number, quote_regex, quote_time
-from .expressions import AND, OR, Expression, Now
+from .expressions import Expression, Now
+from .where import AND, OR, TIME, Condition, Q, combine
 
 if TYPE_CHECKING:
     from ..models import Options
+    from .compiler import Compiler
 
-# Column kinds: what a column holds, which decides the lookups and values it takes.
-TIME = 'time'
+# Column kinds: what a column holds, which decides the lookups and values it takes:
+# time (where.TIME), a field's kind (influxpy.fields), with floats and integers alike:
 NUMBER = 'number'  # a float or integer field: compared alike
-
-
-class Compiler(Protocol):
-    def param(self, value: Any) -> str:
-        """A value's place in the text: a ``$name`` bind parameter or its literal."""
 
 
 class Column:
@@ -73,85 +70,6 @@ def column_for(meta: Options, name: str) -> Column:
         return Column('time', 'time', TIME, None, meta)
     found = meta.get_field(name)
     return Column(found.name, quote_ident(found.db_name), _kind(found), found, meta)
-
-
-# -- conditions ------------------------------------------------------------------------
-
-
-class Condition:
-    """A node of a WHERE tree: a lookup or an AND/OR of conditions."""
-
-    __slots__ = ()
-
-    def negate(self) -> Condition:
-        raise NotImplementedError
-
-    def as_influxql(self, compiler: Compiler) -> str:
-        raise NotImplementedError
-
-    def lookups(self) -> Iterator[Lookup]:
-        raise NotImplementedError
-
-    @property
-    def has_time(self) -> bool:
-        return any(lookup.column.kind == TIME for lookup in self.lookups())
-
-
-class WhereNode(Condition):
-    """``a AND b AND …`` or ``a OR b OR …``."""
-
-    __slots__ = ('connector', 'children')
-
-    def __init__(self, connector: str, children: tuple[Condition, ...]) -> None:
-        self.connector = connector
-        self.children = children
-
-    def __repr__(self) -> str:
-        return f'<WhereNode {self.connector} {list(self.children)!r}>'
-
-    def negate(self) -> Condition:
-        return WhereNode(OR if self.connector == AND else AND,
-                         tuple(child.negate() for child in self.children))
-
-    def as_influxql(self, compiler: Compiler) -> str:
-        parts = []
-        for child in self.children:
-            text = child.as_influxql(compiler)
-            parts.append(f'({text})' if type(child) is WhereNode else text)
-        return f' {self.connector} '.join(parts)
-
-    def lookups(self) -> Iterator[Lookup]:
-        for child in self.children:
-            yield from child.lookups()
-
-
-def combine(connector: str, conditions: Iterable[Condition | None]) -> Condition | None:
-    """AND or OR of conditions, flattening nodes of the same connector."""
-    children: list[Condition] = []
-    for condition in conditions:
-        if condition is None:
-            continue
-        if isinstance(condition, WhereNode) and condition.connector == connector:
-            children.extend(condition.children)
-        else:
-            children.append(condition)
-    if not children:
-        return None
-    if len(children) == 1:
-        return children[0]
-    return WhereNode(connector, tuple(children))
-
-
-def check_condition(condition: Condition) -> None:
-    """Refuse what InfluxQL answers wrongly: a time condition under an OR."""
-    if isinstance(condition, WhereNode):
-        if condition.connector == OR and condition.has_time:
-            raise QueryError(
-                'time conditions cannot be combined with OR (or negated into one): InfluxQL '
-                'answers such a query with nothing or ignores the time range. Combine time '
-                'bounds with AND, and run one query per time range')
-        for child in condition.children:
-            check_condition(child)
 
 
 # -- values ----------------------------------------------------------------------------
@@ -577,3 +495,20 @@ def build_lookup(meta: Options, key: str, value: Any) -> Condition:
                              f'{key}=None has no meaning')
         return IsNull(column, lookup_name == 'exact')
     return LOOKUPS[lookup_name](column, value)
+
+
+def build_condition(q: Q, meta: Options, negated: bool = False) -> Condition | None:
+    """A Q tree -> conditions checked against the model, NOT pushed down to the lookups."""
+    negated = negated != q.negated
+    connector = q.connector
+    if negated:
+        connector = OR if connector == AND else AND
+    children: list[Condition | None] = []
+    for child in q.children:
+        if isinstance(child, Q):
+            children.append(build_condition(child, meta, negated))
+        else:
+            key, value = child
+            condition = build_lookup(meta, key, value)
+            children.append(condition.negate() if negated else condition)
+    return combine(connector, children)

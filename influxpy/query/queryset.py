@@ -24,12 +24,13 @@ from typing import TYPE_CHECKING, Any
 from ..exceptions import QueryError
 from ..quoting import quote_ident, quote_number
 from ..resolutions import duration_ns
-from ..writes import DEFAULT_BATCH_SIZE, connection_for, write_points
 from .compiler import compile_delete, compile_select, query_defers, selected_names
-from .expressions import AND, OR, Count, Expression, Func, Q
-from .lookups import Condition, WhereNode, build_lookup, check_condition, combine
+from .expressions import Expression, Func
+from .functions.aggregations import Count
+from .lookups import build_condition
 from .tiers import relies_on_declared_tags
 from .tree import Query
+from .where import AND, Q, WhereNode, check_condition
 
 if TYPE_CHECKING:
     from datetime import tzinfo
@@ -37,7 +38,6 @@ if TYPE_CHECKING:
     import pandas
 
     from ..models import InfluxMeasurement
-    from ..writer import Writer
 
 # Shapes of the rows a QuerySet yields.
 INSTANCES = 'instances'
@@ -46,23 +46,6 @@ TUPLES = 'tuples'
 
 FILL_KEYWORDS = ('null', 'none', 'previous', 'linear')
 DEFAULT_CHUNK_SIZE = 10_000
-
-
-def _resolve_q(q: Q, query: Query, negated: bool = False) -> Condition | None:
-    """A Q tree -> conditions checked against the model, NOT pushed down to the lookups."""
-    negated = negated != q.negated
-    connector = q.connector
-    if negated:
-        connector = OR if connector == AND else AND
-    children: list[Condition | None] = []
-    for child in q.children:
-        if isinstance(child, Q):
-            children.append(_resolve_q(child, query, negated))
-        else:
-            key, value = child
-            condition = build_lookup(query.meta, key, value)
-            children.append(condition.negate() if negated else condition)
-    return combine(connector, children)
 
 
 class QuerySet:
@@ -106,9 +89,9 @@ class QuerySet:
         query = self.query
         if query.is_empty:
             return iter(())
-        connection = connection_for(self.model, self._using)
+        where = self.model._meta.destination(self._using)
+        connection, database = where.connection, where.database
         text, params = _checked_for_tier(query, connection).compile()
-        database = query.meta.database
         answers: Iterable[dict[str, Any]]
         if chunk_size is None:
             answers = connection.query(text, params=params, database=database)
@@ -200,7 +183,7 @@ class QuerySet:
         if clone.query.is_sliced:
             raise QueryError('cannot filter a query once a slice has been taken')
         q = Q(*args, **lookups)
-        condition = _resolve_q(q, clone.query, negated)
+        condition = build_condition(q, clone.query.meta, negated)
         if condition is not None:
             check_condition(condition)
             if isinstance(condition, WhereNode) and condition.connector == AND:
@@ -467,9 +450,9 @@ class QuerySet:
         count_query.annotations = {f'n{i}': Count(name).resolve(meta)
                                    for i, name in enumerate(counting)}
         text, params = compile_select(count_query)
-        connection = connection_for(self.model, self._using)
+        where = self.model._meta.destination(self._using)
         total = 0
-        for result in connection.query(text, params=params, database=meta.database):
+        for result in where.connection.query(text, params=params, database=where.database):
             for series in result.get('series', ()):
                 for row in series['values']:
                     total = max(total, *(v or 0 for v in row[1:]))
@@ -512,11 +495,11 @@ class QuerySet:
         from .. import results
 
         query = self.query
-        connection = connection_for(self.model, self._using)
-        text, params = _checked_for_tier(query, connection).compile()
+        where = self.model._meta.destination(self._using)
+        text, params = _checked_for_tier(query, where.connection).compile()
         # Chunked: the frame's columns grow chunk by chunk, the answer is never whole.
-        answers = iter(()) if query.is_empty else connection.query_chunks(
-            text, params=params, database=query.meta.database, chunk_size=DEFAULT_CHUNK_SIZE)
+        answers = iter(()) if query.is_empty else where.connection.query_chunks(
+            text, params=params, database=where.database, chunk_size=DEFAULT_CHUNK_SIZE)
         names = None
         if not query.is_series:  # the model's columns: typed from it even with no value
             fields = query.meta.all_fields
@@ -538,8 +521,8 @@ class QuerySet:
         policy of the database.
         """
         text, params = compile_delete(self.query)
-        connection = connection_for(self.model, self._using)
-        connection.query(text, params=params, database=self.query.meta.database)
+        where = self.model._meta.destination(self._using)
+        where.connection.query(text, params=params, database=where.database)
 
     def delete_query(self) -> str:
         """The InfluxQL :meth:`delete` would run, values inlined."""
@@ -557,24 +540,24 @@ def batch(*querysets: QuerySet) -> list[list[Any]]:
     """
     if not querysets:
         return []
-    targets = {(connection_for(qs.model, qs._using).alias, qs.query.meta.database)
-               for qs in querysets}
+    wheres = [qs.model._meta.destination(qs._using) for qs in querysets]
+    targets = {(where.connection.alias, where.database) for where in wheres}
     if len(targets) > 1:
         raise QueryError('batch() runs its QuerySets in one request: they must use one '
                          f'connection and database, not {sorted(map(str, targets))}')
     texts: list[str] = []
     params: dict[str, Any] = {}
     runnable = [qs for qs in querysets if not qs.query.is_empty]
+    where = wheres[0]
     for number, qs in enumerate(runnable):
-        checked = _checked_for_tier(qs.query, connection_for(qs.model, qs._using))
+        checked = _checked_for_tier(qs.query, where.connection)
         text, own = compile_select(checked, prefix=f's{number}p')
         texts.append(text)
         params.update(own)
     answers: Iterator[dict[str, Any]] = iter(())
     if runnable:
-        first = runnable[0]
-        answers = iter(connection_for(first.model, first._using).query(
-            '; '.join(texts), params=params, database=first.query.meta.database))
+        answers = iter(where.connection.query('; '.join(texts), params=params,
+                                              database=where.database))
     out = []
     for qs in querysets:
         out.append([] if qs.query.is_empty else list(qs._shape_rows([next(answers)])))
@@ -602,9 +585,9 @@ class RawQuerySet:
 
     def _series(self) -> Iterator[dict[str, Any]]:
         from .. import results
-        connection = connection_for(self.model, self._using)
-        answers = connection.query(self.query, params=self.params or None,
-                                   database=self.model._meta.database)
+        where = self.model._meta.destination(self._using)
+        answers = where.connection.query(self.query, params=self.params or None,
+                                         database=where.database)
         return results.iter_series(answers)
 
     def __iter__(self) -> Iterator[InfluxMeasurement]:
@@ -620,149 +603,6 @@ class RawQuerySet:
         """One ``InfluxResult`` per series of the answer."""
         from .. import results
         return list(results.to_results(self.model, self._series()))
-
-
-class SeriesManager:
-    """Reached as ``Model.series``: writes, and the start of every QuerySet."""
-
-    def __init__(self, model: type[InfluxMeasurement]) -> None:
-        self.model = model
-
-    def __repr__(self) -> str:
-        return f'<SeriesManager of {self.model.__name__}>'
-
-    def create(self, *, using: str | None = None, **values: Any) -> InfluxMeasurement:
-        """Build, validate and write one point; return the instance (with its time)."""
-        obj = self.model(**values)
-        write_points(self.model, [obj], using=using)
-        return obj
-
-    def bulk_create(self, objs: Iterable[InfluxMeasurement], *,
-                    batch_size: int = DEFAULT_BATCH_SIZE, using: str | None = None) -> int:
-        """Validate every point, then write them in batches; return the number written."""
-        return write_points(self.model, objs, using=using, batch_size=batch_size)
-
-    # -- reads: each starts a QuerySet ----------------------------------------------
-
-    def get_queryset(self) -> QuerySet:
-        return QuerySet(self.model)
-
-    def all(self) -> QuerySet:
-        return self.get_queryset()
-
-    def filter(self, *args: Q, **lookups: Any) -> QuerySet:
-        return self.get_queryset().filter(*args, **lookups)
-
-    def exclude(self, *args: Q, **lookups: Any) -> QuerySet:
-        return self.get_queryset().exclude(*args, **lookups)
-
-    def annotate(self, *args: Expression, **expressions: Expression) -> QuerySet:
-        return self.get_queryset().annotate(*args, **expressions)
-
-    def aggregate(self, *args: Func, **expressions: Expression) -> dict[str, Any]:
-        return self.get_queryset().aggregate(*args, **expressions)
-
-    def resolution(self, duration: Any, offset: Any = None) -> QuerySet:
-        return self.get_queryset().resolution(duration, offset)
-
-    def fill(self, value: str | int | float | None) -> QuerySet:
-        return self.get_queryset().fill(value)
-
-    def group_by(self, *tags: str) -> QuerySet:
-        return self.get_queryset().group_by(*tags)
-
-    def order_by(self, *names: str) -> QuerySet:
-        return self.get_queryset().order_by(*names)
-
-    def slimit(self, n: int) -> QuerySet:
-        return self.get_queryset().slimit(n)
-
-    def soffset(self, n: int) -> QuerySet:
-        return self.get_queryset().soffset(n)
-
-    def series_limit(self, limit: int | None = None, offset: int = 0) -> QuerySet:
-        return self.get_queryset().series_limit(limit, offset)
-
-    def tz(self, name: str) -> QuerySet:
-        return self.get_queryset().tz(name)
-
-    def raw_tier(self) -> QuerySet:
-        return self.get_queryset().raw_tier()
-
-    def using(self, alias: str) -> QuerySet:
-        return self.get_queryset().using(alias)
-
-    def only(self, *names: str) -> QuerySet:
-        return self.get_queryset().only(*names)
-
-    def values(self, *names: str) -> QuerySet:
-        return self.get_queryset().values(*names)
-
-    def values_list(self, *names: str, flat: bool = False) -> QuerySet:
-        return self.get_queryset().values_list(*names, flat=flat)
-
-    def first(self) -> Any:
-        return self.get_queryset().first()
-
-    def last(self) -> Any:
-        return self.get_queryset().last()
-
-    def count(self) -> int:
-        return self.get_queryset().count()
-
-    def exists(self) -> bool:
-        return self.get_queryset().exists()
-
-    def iterator(self, chunk_size: int = DEFAULT_CHUNK_SIZE) -> Iterator[Any]:
-        return self.get_queryset().iterator(chunk_size)
-
-    def to_dataframe(self) -> pandas.DataFrame:
-        return self.get_queryset().to_dataframe()
-
-    def delete(self) -> None:
-        return self.get_queryset().delete()
-
-    def raw(self, query: str, params: Mapping[str, Any] | None = None) -> RawQuerySet:
-        """Rows of hand-written InfluxQL (``$name`` bind parameters from ``params``)."""
-        return RawQuerySet(self.model, query, params)
-
-    def writer(self, **options: Any) -> Writer:
-        """A buffered :class:`~influxpy.writer.Writer` (it takes points of any model).
-
-        >>> with Reading.series.writer(batch_size=5000, flush_interval=1.0) as w:
-        ...     w.add(Reading(sensor='s1', temperature=20.5))
-        """
-        from ..writer import Writer
-        return Writer(**options)
-
-    def drop(self, *, using: str | None = None) -> None:
-        """Drop the whole measurement: every point and series, in every retention policy."""
-        from .. import schema
-        meta = self.model._meta
-        schema.drop_measurement(meta.measurement, meta.database,
-                                using=connection_for(self.model, using).alias)
-
-    def drop_series(self, *, using: str | None = None, **tags: str) -> None:
-        """Drop the series having these tag values (``DROP SERIES … WHERE``)."""
-        from .. import schema
-        meta = self.model._meta
-        if not tags:
-            raise QueryError(f'{meta.model_name}.series.drop_series() needs tags; use drop() '
-                             'to drop the whole measurement')
-        columns = {meta.get_field(name).db_name: value for name, value in tags.items()}
-        for name, value in tags.items():
-            if not meta.get_field(name).is_tag:
-                raise QueryError(f'{meta.model_name}.{name} is a field; series are dropped '
-                                 'by tags')
-            if not isinstance(value, str):
-                raise QueryError(f'{meta.model_name}.{name}: a tag value is a string, not '
-                                 f'{value!r}')
-        schema.drop_series(meta.measurement, meta.database, where=columns,
-                           using=connection_for(self.model, using).alias)
-
-    def __iter__(self) -> Iterator[Any]:
-        raise TypeError(f'{self.model.__name__}.series is a manager, not a QuerySet: '
-                        f'iterate {self.model.__name__}.series.all()')
 
 
 def _deferring(rows: Iterator[Any], query: Query) -> Iterator[Any]:

@@ -35,10 +35,11 @@ from ..fields import INTEGER, TAG
 from ..quoting import quote_ident
 from ..times import parse_iso
 from .expressions import F, Func
-from .lookups import _NEGATED_OP, TIME, Comparison, In, Range
+from .lookups import _NEGATED_OP, Comparison, In, Range
+from .where import TIME
 
 if TYPE_CHECKING:
-    from ..schema import Tier
+    from ..retention import Tier
     from .tree import Query
 
 # How buckets of a tier combine into a coarser bucket, or across series.

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from ..models import InfluxMeasurement, Options
     from .expressions import Resolved
-    from .lookups import Condition
+    from .where import Condition
 
 
 class Query:

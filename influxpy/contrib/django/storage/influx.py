@@ -26,8 +26,8 @@ from ....aggregates import Count, Max, Mean, Min, Spread, Sum
 from ....connection import Connection, get_connection
 from ....exceptions import ConfigurationError, WriteError
 from ....query import QuerySet, batch
-from ....schema import RetentionPolicy, Tier
-from ....writer import Writer
+from ....retention import RetentionPolicy, Tier
+from ....write import Writer
 from ..handlers import connections
 from .base import MAX_TIME, Features, Reading, ReadingFilter, ReadingStorage
 from .intervals import Interval, calendar_buckets, computing_zone, to_us
