@@ -34,7 +34,7 @@ from django.utils.dateparse import parse_datetime
 
 from ....exceptions import QueryError, ValidationError
 from ....times import MAX_NS, MIN_NS, make_aware
-from ..conf import NO_USE_TZ, StorageConfigurationError
+from ..problems import NO_USE_TZ, StorageConfigurationError
 from .intervals import Interval, parse_interval, to_us
 from .schema import DEFAULT_MODEL, ReadingSchema, ValueColumn, resolve_model
 

@@ -16,7 +16,7 @@ from django.db.models import Avg, BigIntegerField, Count, F, Func, Max, Min, Q, 
 from django.db.models.functions import Collate, Trunc
 
 from ....exceptions import QueryError
-from ..conf import UNKNOWN_ALIAS, StorageConfigurationError
+from ..problems import UNKNOWN_ALIAS, StorageConfigurationError
 from .base import FUNCTIONS, Features, Reading, ReadingFilter, ReadingStorage
 from .intervals import Interval, computing_zone, from_us
 from .schema import DEFAULT_MODEL, DEVICE, TIME

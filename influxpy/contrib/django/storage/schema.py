@@ -22,7 +22,7 @@ from .... import fields as influx_fields
 from .... import models as influx_models
 from ....exceptions import InfluxPyError
 from ....schema import RetentionPolicy, Tier
-from ..conf import BAD_MODEL, BAD_TIER, StorageConfigurationError
+from ..problems import BAD_MODEL, BAD_TIER, StorageConfigurationError
 
 DEFAULT_MODEL = 'influxpy.Reading'
 DEVICE = 'device'
