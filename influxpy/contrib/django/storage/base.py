@@ -36,7 +36,7 @@ from ....exceptions import QueryError, ValidationError
 from ....times import MAX_NS, MIN_NS, make_aware
 from ..problems import NO_USE_TZ, StorageConfigurationError
 from .intervals import Interval, parse_interval, to_us
-from .schema import DEFAULT_MODEL, ReadingSchema, ValueColumn, resolve_model
+from .reading_model import DEFAULT_MODEL, ReadingSchema, ValueColumn, resolve_model
 
 FUNCTIONS = ('avg', 'min', 'max', 'sum', 'count', 'spread')
 FUNCTION_ALIASES = {'mean': 'avg'}

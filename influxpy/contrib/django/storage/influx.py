@@ -1,6 +1,6 @@
 """Readings in InfluxDB, through an influxpy measurement derived from the reading model.
 
-The measurement (see :func:`~.schema.measurement_for`) writes to the retention policy
+The measurement (see :func:`~.measurement.measurement_for`) writes to the retention policy
 and keeps the downsampling tiers given as options; ``manage.py influxpy_sync`` creates
 them on the server. Bucketing, so that the answers are the ORM storage's:
 
@@ -31,13 +31,8 @@ from ....writer import Writer
 from ..handlers import connections
 from .base import MAX_TIME, Features, Reading, ReadingFilter, ReadingStorage
 from .intervals import Interval, calendar_buckets, computing_zone, to_us
-from .schema import (
-    DEFAULT_MODEL,
-    DEVICE,
-    measurement_for,
-    retention_from_option,
-    tiers_from_option,
-)
+from .measurement import measurement_for, retention_from_option, tiers_from_option
+from .reading_model import DEFAULT_MODEL, DEVICE
 
 FUNCTIONS = {'avg': Mean, 'min': Min, 'max': Max, 'sum': Sum, 'count': Count, 'spread': Spread}
 STATEMENTS_PER_REQUEST = 100

@@ -19,7 +19,7 @@ from ....exceptions import QueryError
 from ..problems import UNKNOWN_ALIAS, StorageConfigurationError
 from .base import FUNCTIONS, Features, Reading, ReadingFilter, ReadingStorage
 from .intervals import Interval, computing_zone, from_us
-from .schema import DEFAULT_MODEL, DEVICE, TIME
+from .reading_model import DEFAULT_MODEL, DEVICE, TIME
 
 EPOCH_VENDORS = ('sqlite', 'postgresql')
 
