@@ -17,7 +17,8 @@ from .... import models as influx_models
 from ....exceptions import InfluxPyError
 from ....schema import RetentionPolicy, Tier
 from ..problems import BAD_MODEL, BAD_TIER, StorageConfigurationError
-from .reading_model import DEVICE, ReadingSchema
+from .checks import check_device, check_number
+from .reading_model import DEVICE, ReadingSchema, ValueColumn
 
 TIER_HINT = ('tiers go from fine to coarse, keep at least one interval, and the raw points '
              'must be kept for at least one interval of the coarsest tier')
@@ -63,29 +64,27 @@ def tiers_from_option(value: Any) -> list[Tier] | None:
 def measurement_for(schema: ReadingSchema, *, measurement: str | None = None,
                     using: str = 'default', database: str | None = None,
                     retention_policy: str | RetentionPolicy | None = None,
-                    tiers: list[Tier] | None = None,
-                    checks: Any = None) -> type[influx_models.InfluxMeasurement]:
+                    tiers: list[Tier] | None = None) -> type[influx_models.InfluxMeasurement]:
     """The influxpy measurement class that stores readings of ``schema``.
 
-    ``checks`` (the storage) gives its fields the storage's own checks of a device and
-    of each value, so that every way into the measurement — the storage, an import, a
-    write of the model — refuses exactly what ``store_reading`` refuses."""
+    Its fields make the storage's own checks of a device and of each value, so that
+    every way into the measurement — the storage, an import, a write of the model —
+    refuses exactly what ``store_reading`` refuses."""
     def device_check(value: Any) -> None:
-        checks.check_device(value, 'device')
+        check_device(schema, value, 'device')
 
-    def column_check(column: Any) -> Any:
-        return lambda value: checks.check_number('value', column, value)
+    def column_check(column: ValueColumn) -> Any:
+        return lambda value: check_number(schema, column, value, 'value')
 
     attrs: dict[str, Any] = {
         '__module__': __name__,
         '__qualname__': f'{schema.model.__name__}Measurement',
         'measurement': measurement or schema.table,
-        DEVICE: influx_fields.InfluxTag(validators=[device_check] if checks else []),
+        DEVICE: influx_fields.InfluxTag(validators=[device_check]),
     }
     for column in schema.columns.values():
         kind = influx_fields.FloatField if column.kind == 'float' else influx_fields.IntegerField
-        attrs[column.name] = kind(null=column.null,
-                                  validators=[column_check(column)] if checks else [])
+        attrs[column.name] = kind(null=column.null, validators=[column_check(column)])
     meta: dict[str, Any] = {'using': using}
     if database:
         meta['database'] = database
