@@ -13,7 +13,6 @@ from django.test import override_settings
 
 from influxpy.contrib.django.storage import DeviceReading
 from influxpy.contrib.django.storage import checks as c
-from influxpy.contrib.django.storage.measurement import measurement_for
 from influxpy.contrib.django.storage.reading_model import resolve_model
 from influxpy.exceptions import QueryError, ValidationError
 
@@ -142,11 +141,3 @@ def test_limit_order_function_and_zone() -> None:
     with pytest.raises(QueryError, match='is not a time zone'):
         c.check_tz(5)
 
-
-def test_the_measurement_of_a_reading_model_makes_the_same_checks() -> None:
-    model = measurement_for(WEATHER)
-    assert model(device='a', pulses=1, time=T0).full_clean() is None
-    for bad, message in [({'device': 'a\rb', 'pulses': 1}, 'contains a line break or NUL'),
-                         ({'device': 'a', 'pulses': 2 ** 31}, 'is outside')]:
-        with pytest.raises(ValidationError, match=message):
-            model(time=T0, **bad).full_clean()
