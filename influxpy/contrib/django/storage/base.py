@@ -203,6 +203,8 @@ class ReadingStorage(abc.ABC):
     def _ping(self) -> str:
         """Check the storage answers; return a short description, or raise."""
 
+    # -- shared by aggregate() and downsample() ----------------------------------------
+
     def _check_function(self, function: Any) -> str:
         return checks.check_function(function, self.features.functions, type(self).__name__)
 
