@@ -15,7 +15,7 @@ from typing import Any
 from .... import fields as influx_fields
 from .... import models as influx_models
 from ....exceptions import InfluxPyError
-from ....schema import RetentionPolicy, Tier
+from ....retention import RetentionPolicy, Tier
 from ..problems import BAD_MODEL, BAD_TIER, StorageConfigurationError
 from .checks import check_device, check_number
 from .reading_model import DEVICE, ReadingSchema, ValueColumn
