@@ -16,13 +16,13 @@ from collections.abc import Sequence
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-from .connection import ENV_URL, connect
-from .exceptions import InfluxPyError
+from ..connection import ENV_URL, connect
+from ..exceptions import InfluxPyError
 
 if TYPE_CHECKING:
-    from .models import InfluxMeasurement
-    from .sync import Change
-    from .transfer import Problem
+    from ..models import InfluxMeasurement
+    from ..sync import Change
+    from ..transfer import RefusedLine
 
 PROG = 'influxpy'
 
@@ -53,7 +53,7 @@ def _import_module(name: str) -> ModuleType:
 
 def load_models(spec: str) -> list[type[InfluxMeasurement]]:
     """``package.module:Model`` -> [Model]; ``package.module`` -> every model it defines."""
-    from .models import InfluxMeasurement
+    from ..models import InfluxMeasurement
 
     module_name, _, attr = spec.partition(':')
     if not module_name:
@@ -105,7 +105,7 @@ def _print(*parts: Any, file: Any = None) -> None:
 # -- commands --------------------------------------------------------------------------------
 
 def cmd_sync(args: argparse.Namespace) -> int:
-    from .sync import sync
+    from ..sync import sync
 
     models = [model for spec in args.models for model in load_models(spec)]
     _connect(args)
@@ -124,7 +124,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
 
 def cmd_inspectdb(args: argparse.Namespace) -> int:
-    from .inspectdb import inspect_database
+    from ..inspectdb import inspect_database
 
     names = list(args.names)
     if names and '://' in names[0]:
@@ -135,16 +135,17 @@ def cmd_inspectdb(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from .transfer import import_file
+    from ..transfer import import_file
+    from ..transfer.importing import LINE_PROTOCOL_EXTENSIONS
 
     model = load_model(args.model) if args.model else None
     if model is None and not args.measurement and args.format != 'lp' and \
-            not args.file.lower().endswith(('.lp', '.line', '.txt', '.influx')):
+            not args.file.lower().endswith(LINE_PROTOCOL_EXTENSIONS):
         raise CommandError('give --model module:Model or --measurement NAME to import into')
     _connect(args)
     label = args.file if args.file != '-' else '<stdin>'
 
-    def problem(item: Problem) -> None:
+    def problem(item: RefusedLine) -> None:
         _print(f'{label}:{item.line}: {item.message}', file=sys.stderr)
 
     tags = [t for t in (args.tags or '').split(',') if t]
@@ -159,7 +160,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from .transfer import export_csv, export_csv_file
+    from ..transfer import export_csv, export_csv_file
 
     if (args.measurement is None) == (args.query is None):
         raise CommandError('export a measurement (export NAME) or a query (--query …)')
@@ -187,6 +188,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 # -- the parser ------------------------------------------------------------------------------
 
 def build_parser() -> argparse.ArgumentParser:
+    from ..transfer.options import add_export_arguments, add_import_arguments
+
     parser = argparse.ArgumentParser(
         prog=PROG, description='influxpy: a Django-style ORM for InfluxDB 1.x.',
         epilog=f'The server is --url or ${ENV_URL} (influxdb://user:pass@host:8086/db).')
@@ -222,30 +225,13 @@ def build_parser() -> argparse.ArgumentParser:
         description='Import a CSV (header row with a time column) or line-protocol file, '
         'in batches. Bad lines are reported with their numbers; the others are written. '
         'Exit status 1 when some lines were refused.')
-    imp.add_argument('file', help="the file ('-': standard input)")
-    target = imp.add_mutually_exclusive_group()
-    target.add_argument('--model', metavar='module:Model', help='a model to import into')
-    target.add_argument('--measurement', help='a measurement to import into (CSV: numbers '
-                        'become floats, true/false booleans, the rest strings)')
-    imp.add_argument('--tags', metavar='a,b', help='CSV columns that are tags (no --model)')
-    imp.add_argument('--format', choices=['csv', 'lp'],
-                     help='csv or lp (line protocol); default: from the file name')
-    imp.add_argument('--database', help="the database (default: the URL's)")
-    imp.add_argument('--retention-policy', help="the retention policy (default: the "
-                     "database's default)")
-    imp.add_argument('--precision', default='ns', choices=['ns', 'u', 'ms', 's', 'm', 'h'],
-                     help='unit of epoch times in the file (default: ns)')
-    imp.add_argument('--batch-size', type=int, default=5000, help='points per write')
-    imp.add_argument('--no-progress', action='store_true', help='no progress bar')
-    imp.add_argument('--resume-from', type=int, default=1, metavar='LINE',
-                     help='skip the lines before LINE (after an interrupted import)')
+    add_import_arguments(imp)
     imp.set_defaults(handler=cmd_import)
 
     exp = commands.add_parser(
         'export', parents=[common], help='export a measurement or a query to CSV',
         description='Write a measurement (time, tags, fields) or the answer to an '
         'InfluxQL query as CSV, streamed. Times are exact RFC 3339 (or --epoch).')
-    from .transfer import add_export_arguments
     add_export_arguments(exp)
     exp.set_defaults(handler=cmd_export)
 
@@ -282,7 +268,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
     return status
-
-
-if __name__ == '__main__':
-    sys.exit(main())
