@@ -12,7 +12,7 @@ from django.utils.module_loading import import_string
 
 from .....exceptions import InfluxPyError
 from .....models import InfluxMeasurement
-from .....transfer import Problem, import_file
+from .....transfer import RefusedLine, import_file
 from ...handlers import get_storage
 from ._common import connect
 
@@ -76,7 +76,7 @@ class Command(BaseCommand):
         connect(alias)
         label = file if file != '-' else '<stdin>'
 
-        def problem(item: Problem) -> None:
+        def problem(item: RefusedLine) -> None:
             self.stderr.write(f'{label}:{item.line}: {item.message}')
 
         try:
