@@ -10,9 +10,10 @@ read 1,000 lines: 998 points written, 2 refused
 ...     export_csv(out, measurement='readings')
 """
 
+from ..write import DEFAULT_BATCH_SIZE
 from .errors import ImportInterrupted, ImportReport, RefusedLine, TransferError
 from .exporting import ExportReport, csv_cell, export_csv, export_csv_file, format_time
-from .importing import DEFAULT_BATCH_SIZE, import_file
+from .importing import import_file
 from .options import add_export_arguments, add_import_arguments
 from .progress import Progress
 from .values import infer_value, parse_time

@@ -17,6 +17,7 @@ import sys
 from collections.abc import Callable, Iterable
 from typing import IO, TYPE_CHECKING, TextIO
 
+from ..write import DEFAULT_BATCH_SIZE
 from .csv_import import read_csv
 from .errors import ImportReport, RefusedLine, TransferError
 from .importer import Importer
@@ -26,7 +27,6 @@ from .progress import Progress, counted_lines
 if TYPE_CHECKING:
     from ..models import InfluxMeasurement
 
-DEFAULT_BATCH_SIZE = 5000
 # File extensions read as line protocol (any other is CSV).
 LINE_PROTOCOL_EXTENSIONS = ('.lp', '.line', '.txt', '.influx')
 

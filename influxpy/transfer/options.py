@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..times import PRECISION_NS
-from .importing import DEFAULT_BATCH_SIZE
+from ..write import DEFAULT_BATCH_SIZE
 
 
 def add_import_arguments(parser: Any, *, model_metavar: str = 'module:Model') -> Any:

@@ -3,40 +3,27 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..connection import Connection, get_connection
+from ..connection import DEFAULT_ALIAS, get_connection
 from ..exceptions import InfluxConnectionError, ServerError, WriteError
+from ..models import Destination
 from .errors import ImportInterrupted, ImportReport
 
 if TYPE_CHECKING:
     from ..models import InfluxMeasurement
 
 
-@dataclass(frozen=True)
-class Destination:
-    """The connection, database and retention policy points are written to (None: the
-    connection's database, the database's default policy), and the precision of their
-    times."""
-
-    connection: Connection
-    database: str | None
-    retention_policy: str | None
-    precision: str | None
-
-
 def import_destination(model: type[InfluxMeasurement] | None, *, using: str | None,
                        database: str | None, retention_policy: str | None) -> Destination:
-    """Where an import's points go: a model's own (its Meta, or the alias ``using``), or
+    """Where an import's points go: a model's own (:meth:`Options.destination`), or
     ``database`` and ``retention_policy`` for lines, whose times are always written in
     nanoseconds (the importer converts them)."""
-    if model is None:
-        return Destination(get_connection(using or 'default'), database, retention_policy,
-                           'ns')
-    meta = model._meta
-    return Destination(get_connection(using or meta.using), meta.database,
-                       meta.retention_policy, meta.precision)
+    if model is not None:
+        return model._meta.destination(using)
+    connection = get_connection(using or DEFAULT_ALIAS)
+    return Destination(connection, database or connection.database, retention_policy, 'ns',
+                       'import')
 
 
 class Sink:

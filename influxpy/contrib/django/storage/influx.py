@@ -27,7 +27,7 @@ from ....connection import Connection, get_connection
 from ....exceptions import ConfigurationError, WriteError
 from ....query import QuerySet, batch
 from ....retention import RetentionPolicy, Tier
-from ....write import Writer
+from ....write import DEFAULT_BATCH_SIZE, Writer
 from ..handlers import connections
 from .base import ReadingStorage
 from .intervals import Interval, calendar_buckets, computing_zone, to_us
@@ -58,7 +58,7 @@ class InfluxStorage(ReadingStorage):
                  using: str = 'default', database: str | None = None,
                  retention_policy: str | RetentionPolicy | Mapping[str, Any] | None = None,
                  tiers: Iterable[Tier | Mapping[str, Any]] | None = None,
-                 batch_size: int = 5000, spool: str | None = None) -> None:
+                 batch_size: int = DEFAULT_BATCH_SIZE, spool: str | None = None) -> None:
         super().__init__(model=model)
         self.using = using
         self.batch_size = batch_size
