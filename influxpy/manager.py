@@ -12,7 +12,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from .exceptions import QueryError
-from .query.queryset import QuerySet, RawQuerySet
+from .query.queryset import QuerySet
+from .query.raw import RawQuerySet
 from .write import DEFAULT_BATCH_SIZE, Writer, write_points
 
 if TYPE_CHECKING:
