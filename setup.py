@@ -40,7 +40,7 @@ setup(
     },
     entry_points={
         'pytest11': ['influxpy = influxpy.testing.pytest_plugin'],
-        'console_scripts': ['influxpy = influxpy.__main__:main'],
+        'console_scripts': ['influxpy = influxpy.cli.commands:main'],
     },
     classifiers=[
         'Programming Language :: Python :: 3',

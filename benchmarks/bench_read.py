@@ -144,7 +144,7 @@ class Context:
 
             connection = influxpy.connect(f'{self.url}/{DATABASE}', timeout=300)
             if self.recorded:
-                connection.client._session = RecordedSession(connection.client._session)
+                connection._session = RecordedSession(connection.session)
             self._clients['influxpy'] = connection
         return self._clients['influxpy']
 

@@ -9,14 +9,15 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from . import fields, models
     from .connection import connect, disconnect, get_connection
-    from .query.expressions import F, Now, Q
+    from .query.expressions import F, Now
+    from .query.where import Q
     from .sync import sync
-    from .writer import Writer
+    from .write import Writer
 
 # name -> the module that defines it
 _PUBLIC = {'connect': 'connection', 'disconnect': 'connection', 'get_connection': 'connection',
            'fields': None, 'models': None, 'sync': 'sync', 'F': 'query.expressions',
-           'Now': 'query.expressions', 'Q': 'query.expressions', 'Writer': 'writer'}
+           'Now': 'query.expressions', 'Q': 'query.where', 'Writer': 'write'}
 
 __all__ = ['connect', 'disconnect', 'get_connection', 'fields', 'models', 'sync', 'F', 'Now',
            'Q', 'Writer']

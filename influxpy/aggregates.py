@@ -11,7 +11,8 @@ NonNegativeDerivative, NonNegativeDifference, Pow, Round, Sin, Sqrt, Tan.
 Predictors: HoltWinters, HoltWintersWithFit.
 """
 
-from .query.expressions import (
+from .query.expressions import Func
+from .query.functions import (
     Abs,
     Acos,
     Asin,
@@ -29,7 +30,6 @@ from .query.expressions import (
     Exp,
     First,
     Floor,
-    Func,
     HoltWinters,
     HoltWintersWithFit,
     Integral,

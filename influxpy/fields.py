@@ -19,6 +19,16 @@ from .times import INT64_MAX, INT64_MIN
 MAX_STRING_BYTES = 64 * 1024
 RESERVED_NAMES = frozenset({'time'})
 
+# What a column holds. Each field class declares its kind once; everything that depends
+# on a field's type (lookups, functions, writes, reads, tiers, imports) asks ``kind``.
+TAG = 'tag'
+FLOAT = 'float'
+INTEGER = 'integer'
+BOOLEAN = 'boolean'
+STRING = 'string'
+ANY = 'any'  # an untyped InfluxField (or a custom field): a float, a boolean or a string
+NUMERIC_KINDS = frozenset({FLOAT, INTEGER})
+
 
 class _NotProvided:
     def __repr__(self) -> str:
@@ -40,6 +50,7 @@ class Field:
     """What tags and fields share: a name, a column name, null, default, validators."""
 
     is_tag: ClassVar[bool] = False
+    kind: ClassVar[str] = ANY
     type_name: ClassVar[str] = 'value'
 
     def __init__(self, *, null: bool = False, default: Any = NOT_PROVIDED,
@@ -154,6 +165,7 @@ class InfluxField(Field):
 class FloatField(InfluxField):
     """A float; integers, Decimals and numpy numbers are accepted and written as floats."""
 
+    kind = FLOAT
     type_name = 'float'
 
     def to_python(self, value: Any) -> float:
@@ -166,6 +178,7 @@ class FloatField(InfluxField):
 class IntegerField(InfluxField):
     """A signed 64-bit integer (written ``42i``)."""
 
+    kind = INTEGER
     type_name = 'integer'
 
     def to_python(self, value: Any) -> int:
@@ -186,6 +199,7 @@ class IntegerField(InfluxField):
 
 
 class BooleanField(InfluxField):
+    kind = BOOLEAN
     type_name = 'boolean'
 
     def to_python(self, value: Any) -> bool:
@@ -195,6 +209,7 @@ class BooleanField(InfluxField):
 
 
 class StringField(InfluxField):
+    kind = STRING
     type_name = 'string'
 
     def to_python(self, value: Any) -> str:
@@ -205,6 +220,7 @@ class InfluxTag(Field):
     """A tag: an indexed string. Required unless ``null=True`` (then it may be absent)."""
 
     is_tag = True
+    kind = TAG
     type_name = 'tag'
 
     def to_python(self, value: Any) -> str | None:
@@ -265,5 +281,6 @@ def check_tag_value(where: str, key: str, value: Any) -> str | None:
     return result
 
 
-FIELD_TYPES = {'float': FloatField, 'integer': IntegerField, 'boolean': BooleanField,
-               'string': StringField}
+# The field class of each type InfluxDB reports (SHOW FIELD KEYS).
+FIELD_TYPES: dict[str, type[Field]] = {
+    cls.kind: cls for cls in (FloatField, IntegerField, BooleanField, StringField)}

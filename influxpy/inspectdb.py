@@ -97,10 +97,7 @@ def inspect_measurements(database: str | None = None, measurements: Sequence[str
 
 
 def _existing_database(conn: Connection, database: str | None, using: str | None) -> str:
-    db = database or conn.database
-    if not db:
-        raise QueryError(f'no database to inspect: name one in the URL of connection '
-                         f'{conn.alias!r} ({conn.settings.safe_url}/<database>)')
+    db = conn.require_database(database, who='inspectdb')
     existing = list_databases(using=conn.alias)
     if db not in existing:
         raise DatabaseNotFound(

@@ -49,7 +49,7 @@ def format_value(field: f.Field, value: Any) -> str:
         return 'false'
     if isinstance(value, str):
         return quote_string_value(value)
-    if isinstance(field, f.IntegerField):
+    if field.kind == f.INTEGER:
         return f'{value}i'
     return repr(float(value))
 
@@ -227,17 +227,18 @@ class LineSerializer:
             return ['raise SLOW'], ''  # validators run on the general path only
         string_ok = (f'type({v}) is str and len({v}) <= FAST_STR '
                      f'and ({v}.isascii() or utf8({v}))')
-        if isinstance(field, f.IntegerField):
+        kind = field.kind
+        if kind == f.INTEGER:
             code = [f'if type({v}) is not int or not MIN <= {v} <= MAX: raise SLOW']
             fmt = f'{{FK{i}}}{{{v}}}i'
-        elif isinstance(field, f.BooleanField):
+        elif kind == f.BOOLEAN:
             code = [f'if {v} is True: {v} = "true"', f'elif {v} is False: {v} = "false"',
                     'else: raise SLOW']
             fmt = f'{{FK{i}}}{{{v}}}'
-        elif isinstance(field, f.StringField):
+        elif kind == f.STRING:
             code = [f'if not ({string_ok}): raise SLOW', f'{v} = {v}.translate(ST)']
             fmt = f'{{FK{i}}}"{{{v}}}"'
-        elif isinstance(field, f.FloatField):
+        elif kind == f.FLOAT:
             # v - v is 0.0 (false) for a finite float, nan (true) for nan and infinities.
             code = [f'if type({v}) is not float or {v} - {v}:',
                     f'    if type({v}) is int: {v} = float({v})',

@@ -17,17 +17,18 @@ from __future__ import annotations
 import keyword
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from . import fields as f
-from .connection import DEFAULT_ALIAS, PRECISIONS
+from .connection import DEFAULT_ALIAS, PRECISIONS, Connection, get_connection
 from .exceptions import QueryError, ValidationError
 from .fields import check_name
-from .schema import RetentionPolicy, Tier, check_tiers
+from .retention import RetentionPolicy, Tier, check_tiers
 from .times import MAX_NS, MIN_NS, InfluxTime, to_ns
 
 if TYPE_CHECKING:
-    from .query.queryset import SeriesManager
+    from .manager import SeriesManager
 
 META_OPTIONS = ('database', 'retention_policy', 'using', 'precision', 'abstract', 'tiers')
 
@@ -36,8 +37,22 @@ def _snake_case(name: str) -> str:
     return re.sub(r'(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])', '_', name).lower()
 
 
-# InfluxDB 1.x reads a backslash before these characters inconsistently in measurement
-# names and field keys (tag keys and values are fine): such names cannot round-trip.
+@dataclass(frozen=True)
+class Destination:
+    """Where a model's points are written and read: worked out in one place,
+    :meth:`Options.destination`, for writes, reads, sync and imports alike."""
+
+    connection: Connection
+    database: str | None          # None: the connection has none either
+    retention_policy: str | None  # None: the database's default policy
+    precision: str                # of the times in line protocol
+    model_name: str
+
+    def require_database(self) -> str:
+        """The database, or the one "no database" error naming the model."""
+        return self.connection.require_database(self.database, who=self.model_name)
+
+
 class Options:
     """``Model._meta``: the measurement's name, its tags and fields, and Meta options."""
 
@@ -75,6 +90,15 @@ class Options:
 
     def __repr__(self) -> str:
         return f'<Options for {self.model_name}>'
+
+    def destination(self, using: str | None = None) -> Destination:
+        """Where this model's points go: the connection ``using`` (default: Meta.using),
+        Meta.database (default: the connection's), Meta.retention_policy, and
+        Meta.precision (default: the connection's)."""
+        connection = get_connection(using or self.using)
+        return Destination(connection, self.database or connection.database,
+                           self.retention_policy,
+                           self.precision or connection.settings.precision, self.model_name)
 
     def get_field(self, name: str) -> f.Field:
         """A tag or field by attribute name or column name; a QueryError names the valid ones."""
@@ -194,7 +218,7 @@ class SeriesDescriptor:
         if instance is not None:
             raise AttributeError('series is reached through the class: '
                                  f'{owner.__name__}.series, not through an instance')
-        from .query.queryset import SeriesManager
+        from .manager import SeriesManager
         return SeriesManager(owner)
 
 
@@ -252,7 +276,7 @@ class InfluxMeasurement(metaclass=MeasurementBase):
 
     def save(self, *, using: str | None = None) -> None:
         """Validate and write this point (stamping ``time`` now if it has none)."""
-        from .writes import write_points
+        from .write import write_points
         write_points(type(self), [self], using=using)
 
     # -- comparison and display ------------------------------------------------

@@ -16,69 +16,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from .connection import DEFAULT_ALIAS, Connection, get_connection
-from .exceptions import ConfigurationError, QueryError
+from .exceptions import QueryError
 from .quoting import quote_duration, quote_ident, quote_regex, quote_string
 from .resolutions import duration_ns, parse_go_duration
 
-INFINITE = 0  # a retention duration of 0 ns means "keep forever", as on the server
-
-
-def _ns(value: Any, what: str) -> int:
-    """Nanoseconds of a duration, or of an int that already is nanoseconds."""
-    if type(value) is int and value > 0:
-        return value
-    return duration_ns(value, what=what)
-
-
-def retention_ns(value: Any, what: str = 'duration') -> int:
-    """A retention duration: ``'7d'``, a Duration or timedelta; None or ``'INF'`` = forever."""
-    if value is None or (isinstance(value, str) and value.strip().upper() == 'INF'):
-        return INFINITE
-    return _ns(value, what)
-
-
-def retention_literal(ns: int) -> str:
-    return 'INF' if ns == INFINITE else quote_duration(ns)
-
-
-@dataclass(frozen=True)
-class RetentionPolicy:
-    """A retention policy, as declared in ``Meta`` or read from the server.
-
-    ``RetentionPolicy('week', '7d')``; ``duration=None`` (or ``'INF'``) keeps forever;
-    ``shard_duration=None`` lets the server choose.
-    """
-
-    name: str
-    duration: Any = None
-    shard_duration: Any = None
-    replication: int = 1
-    default: bool = False
-
-    def __post_init__(self) -> None:
-        if not isinstance(self.name, str) or not self.name:
-            raise QueryError(f'a retention policy needs a name, not {self.name!r}')
-        object.__setattr__(self, 'duration', retention_ns(
-            self.duration, f'retention policy {self.name!r} duration'))
-        if self.shard_duration is not None:
-            object.__setattr__(self, 'shard_duration', _ns(
-                self.shard_duration, f'retention policy {self.name!r} shard duration'))
-        if type(self.replication) is not int or self.replication < 1:
-            raise QueryError(f'retention policy {self.name!r}: replication must be a positive '
-                             f'integer, not {self.replication!r}')
-
-    def clauses(self) -> str:
-        text = f'DURATION {retention_literal(self.duration)} REPLICATION {self.replication}'
-        if self.shard_duration:
-            text += f' SHARD DURATION {quote_duration(self.shard_duration)}'
-        return text + (' DEFAULT' if self.default else '')
-
-    def matches(self, existing: RetentionPolicy) -> bool:
-        """Whether the server's policy already is what this one declares."""
-        return (existing.duration == self.duration and existing.replication == self.replication
-                and (self.shard_duration is None
-                     or existing.shard_duration == self.shard_duration)
-                and (not self.default or existing.default))
+# Declared in retention; ``influxpy.schema.RetentionPolicy`` and ``.Tier`` stay public here.
+from .retention import INFINITE as INFINITE
+from .retention import RetentionPolicy as RetentionPolicy
+from .retention import Tier as Tier
+from .retention import retention_literal, retention_ns
 
 
 @dataclass(frozen=True)
@@ -91,13 +37,6 @@ class ContinuousQuery:
 def _connection(using: str | None) -> Connection:
     return get_connection(using or DEFAULT_ALIAS)
 
-
-def _database(connection: Connection, database: str | None) -> str:
-    db = database or connection.database
-    if not db:
-        raise ConfigurationError(f'no database: pass database= or give one in the URL of '
-                                 f'connection {connection.alias!r}')
-    return db
 
 
 def _rows(result: Mapping[str, Any]) -> list[tuple[str, dict[str, Any]]]:
@@ -138,7 +77,7 @@ def create_retention_policy(name: str, duration: Any, *, database: str | None = 
                             default: bool = False, using: str | None = None) -> None:
     rp = RetentionPolicy(name, duration, shard_duration, replication, default)
     conn = _connection(using)
-    db = _database(conn, database)
+    db = conn.require_database(database)
     conn.query(f'CREATE RETENTION POLICY {quote_ident(name)} ON {quote_ident(db)} '
                f'{rp.clauses()}', epoch=None)
 
@@ -148,7 +87,7 @@ def alter_retention_policy(name: str, *, duration: Any = None, database: str | N
                            default: bool = False, using: str | None = None) -> None:
     """Change what is given (``duration='INF'`` keeps forever)."""
     conn = _connection(using)
-    db = _database(conn, database)
+    db = conn.require_database(database)
     parts = []
     if duration is not None:
         parts.append(f'DURATION {retention_literal(retention_ns(duration))}')
@@ -168,14 +107,14 @@ def drop_retention_policy(name: str, *, database: str | None = None,
                           using: str | None = None) -> None:
     conn = _connection(using)
     conn.query(f'DROP RETENTION POLICY {quote_ident(name)} ON '
-               f'{quote_ident(_database(conn, database))}', epoch=None)
+               f'{quote_ident(conn.require_database(database))}', epoch=None)
 
 
 def list_retention_policies(database: str | None = None, *,
                             using: str | None = None) -> list[RetentionPolicy]:
     conn = _connection(using)
-    (result,) = conn.query(f'SHOW RETENTION POLICIES ON {quote_ident(_database(conn, database))}',
-                           epoch=None)
+    db = conn.require_database(database)
+    (result,) = conn.query(f'SHOW RETENTION POLICIES ON {quote_ident(db)}', epoch=None)
     return [RetentionPolicy(row['name'], parse_go_duration(row['duration']) or None,
                             parse_go_duration(row['shardGroupDuration']) or None,
                             int(row['replicaN']), bool(row['default']))
@@ -196,7 +135,7 @@ def create_continuous_query(name: str, select: str, *, database: str | None = No
                             using: str | None = None) -> None:
     """``select`` is a complete ``SELECT … INTO … FROM … GROUP BY time(…)`` statement."""
     conn = _connection(using)
-    db = _database(conn, database)
+    db = conn.require_database(database)
     resample = ''
     if resample_every is not None or resample_for is not None:
         resample = ' RESAMPLE'
@@ -212,7 +151,7 @@ def drop_continuous_query(name: str, *, database: str | None = None,
                           using: str | None = None) -> None:
     conn = _connection(using)
     conn.query(f'DROP CONTINUOUS QUERY {quote_ident(name)} ON '
-               f'{quote_ident(_database(conn, database))}', epoch=None)
+               f'{quote_ident(conn.require_database(database))}', epoch=None)
 
 
 def list_continuous_queries(database: str | None = None, *,
@@ -247,7 +186,7 @@ def show_measurements(database: str | None = None, *, regex: str | None = None,
     statement = 'SHOW MEASUREMENTS'
     if regex is not None:
         statement += f' WITH MEASUREMENT =~ {quote_regex(regex)}'
-    (result,) = conn.query(statement + _where(where), database=_database(conn, database),
+    (result,) = conn.query(statement + _where(where), database=conn.require_database(database),
                            epoch=None)
     return [row['name'] for _, row in _rows(result)]
 
@@ -257,7 +196,7 @@ def show_tag_keys(measurement: str | None = None, database: str | None = None, *
     """``{measurement: [tag key, …]}``."""
     conn = _connection(using)
     (result,) = conn.query('SHOW TAG KEYS' + _from(measurement),
-                           database=_database(conn, database), epoch=None)
+                           database=conn.require_database(database), epoch=None)
     out: dict[str, list[str]] = {}
     for name, row in _rows(result):
         out.setdefault(name, []).append(row['tagKey'])
@@ -271,7 +210,7 @@ def show_tag_values(measurement: str, key: str, database: str | None = None, *,
     conn = _connection(using)
     (result,) = conn.query(
         f'SHOW TAG VALUES{_from(measurement)} WITH KEY = {quote_ident(key)}{_where(where)}',
-        database=_database(conn, database), epoch=None)
+        database=conn.require_database(database), epoch=None)
     return [row['value'] for _, row in _rows(result)]
 
 
@@ -280,7 +219,7 @@ def show_field_keys(measurement: str | None = None, database: str | None = None,
     """``{measurement: {field key: type}}`` with types float, integer, boolean, string."""
     conn = _connection(using)
     (result,) = conn.query('SHOW FIELD KEYS' + _from(measurement),
-                           database=_database(conn, database), epoch=None)
+                           database=conn.require_database(database), epoch=None)
     out: dict[str, dict[str, str]] = {}
     for name, row in _rows(result):
         out.setdefault(name, {})[row['fieldKey']] = row['fieldType']
@@ -293,7 +232,7 @@ def show_series(measurement: str | None = None, database: str | None = None, *,
     """Series keys (``cpu,host=a``) of ``measurement`` or of the whole database."""
     conn = _connection(using)
     (result,) = conn.query('SHOW SERIES' + _from(measurement) + _where(where),
-                           database=_database(conn, database), epoch=None)
+                           database=conn.require_database(database), epoch=None)
     return [row['key'] for _, row in _rows(result)]
 
 
@@ -301,7 +240,7 @@ def drop_measurement(measurement: str, database: str | None = None, *,
                      using: str | None = None) -> None:
     conn = _connection(using)
     conn.query(f'DROP MEASUREMENT {quote_ident(measurement)}',
-               database=_database(conn, database), epoch=None)
+               database=conn.require_database(database), epoch=None)
 
 
 def drop_series(measurement: str | None = None, database: str | None = None, *,
@@ -312,104 +251,4 @@ def drop_series(measurement: str | None = None, database: str | None = None, *,
                          'series of the database (use drop_database for that)')
     conn = _connection(using)
     conn.query('DROP SERIES' + _from(measurement) + _where(where),
-               database=_database(conn, database), epoch=None)
-
-
-# -- downsampling tiers, declared in Meta ----------------------------------------------
-
-# Functions a tier may keep; the first group needs numbers.
-NUMERIC_FUNCTIONS = frozenset({'mean', 'median', 'sum', 'spread', 'stddev', 'min', 'max'})
-TIER_FUNCTIONS = NUMERIC_FUNCTIONS | {'count', 'first', 'last', 'mode'}
-
-
-@dataclass(frozen=True)
-class Tier:
-    """A downsampled copy of a measurement, kept by a continuous query.
-
-    ``Tier('1m', ['mean', 'min', 'max'], keep='90d')`` keeps, for 90 days, one point per
-    minute and series with columns ``mean_<field>``, ``min_<field>``, ``max_<field>`` in
-    the measurement ``<measurement>_1m`` of the retention policy ``keep_90d``.
-    ``keep=None`` keeps forever (policy ``keep_inf``).
-    """
-
-    resolution: Any
-    functions: tuple[str, ...] = ('mean',)
-    keep: Any = None
-    retention_policy: str | None = None
-
-    def __post_init__(self) -> None:
-        res = _ns(self.resolution, 'tier resolution')
-        object.__setattr__(self, 'resolution', res)
-        functions = (self.functions,) if isinstance(self.functions, str) else self.functions
-        functions = tuple(str(name).lower() for name in functions)
-        unknown = [name for name in functions if name not in TIER_FUNCTIONS]
-        if unknown or not functions:
-            raise QueryError(f'tier {quote_duration(res)}: unknown function(s) '
-                             f'{", ".join(unknown) or "(none given)"}; a tier keeps '
-                             f'{", ".join(sorted(TIER_FUNCTIONS))}')
-        object.__setattr__(self, 'functions', functions)
-        keep = retention_ns(self.keep, f'tier {quote_duration(res)} keep')
-        if keep != INFINITE and keep < res:
-            raise QueryError(f'tier {quote_duration(res)} keeps its points for '
-                             f'{retention_literal(keep)}, less than one interval')
-        object.__setattr__(self, 'keep', keep)
-        if self.retention_policy is None:
-            object.__setattr__(self, 'retention_policy', f'keep_{retention_literal(keep).lower()}')
-
-    @property
-    def literal(self) -> str:
-        return quote_duration(self.resolution)
-
-    def measurement(self, raw: str) -> str:
-        """The measurement this tier's points go to: ``<raw measurement>_<resolution>``."""
-        return f'{raw}_{self.literal}'
-
-    def policy(self) -> RetentionPolicy:
-        return RetentionPolicy(str(self.retention_policy), self.keep or None)
-
-    def columns(self, fields: Mapping[str, Any]) -> list[tuple[str, str, str]]:
-        """``(function, field column, tier column)`` for the given ``{db_name: Field}``."""
-        from .fields import BooleanField, StringField
-        out = []
-        for function in self.functions:
-            for column, field in fields.items():
-                if function in NUMERIC_FUNCTIONS and isinstance(field, (BooleanField,
-                                                                        StringField)):
-                    continue
-                out.append((function, column, f'{function}_{column}'))
-        return out
-
-
-def check_tiers(model_name: str, tiers: Any, raw: RetentionPolicy | None,
-                fields: Mapping[str, Any]) -> tuple[Tier, ...]:
-    """Validate ``Meta.tiers``; raise a QueryError naming the model."""
-    if tiers is None:
-        return ()
-    try:
-        checked: tuple[Tier, ...] = tuple(
-            tier if isinstance(tier, Tier) else Tier(*tier) for tier in tiers)
-    except QueryError as exc:
-        raise QueryError(f'{model_name}: {exc}') from None
-    except TypeError:
-        raise QueryError(f'{model_name}: Meta.tiers is a list of Tier(resolution, functions, '
-                         f'keep=…), not {tiers!r}') from None
-    tiers = checked
-    for finer, coarser in zip(tiers, tiers[1:]):
-        if coarser.resolution <= finer.resolution:
-            raise QueryError(f'{model_name}: tier {coarser.literal} is not coarser than the '
-                             f'tier {finer.literal} before it; list tiers from fine to coarse')
-    policies: dict[str, Tier] = {}
-    for tier in tiers:
-        if not tier.columns(fields):
-            raise QueryError(f'{model_name}: tier {tier.literal} keeps nothing: '
-                             f'{", ".join(tier.functions)} need numeric fields')
-        other = policies.setdefault(str(tier.retention_policy), tier)
-        if other.keep != tier.keep:
-            raise QueryError(f'{model_name}: tiers {other.literal} and {tier.literal} share '
-                             f'the retention policy {tier.retention_policy!r} with different '
-                             'durations')
-    if raw is not None and raw.duration != INFINITE and tiers and \
-            raw.duration < tiers[-1].resolution:
-        raise QueryError(f'{model_name}: raw points are kept {retention_literal(raw.duration)}, '
-                         f'less than one {tiers[-1].literal} interval of the coarsest tier')
-    return checked
+               database=conn.require_database(database), epoch=None)

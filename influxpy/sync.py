@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from . import schema
-from .connection import Connection, get_connection
-from .exceptions import ConfigurationError, InfluxPyError
+from .connection import Connection
+from .exceptions import InfluxPyError
 from .quoting import quote_ident, quote_time
 
 if TYPE_CHECKING:
@@ -70,20 +70,12 @@ def _cq_prefix(model: type[InfluxMeasurement], tier: schema.Tier) -> str:
     return f'cq_{model._meta.measurement}_{tier.literal}_'
 
 
-def _database(model: type[InfluxMeasurement], conn: Connection) -> str:
-    db = model._meta.database or conn.database
-    if not db:
-        raise ConfigurationError(f'{model.__name__}: no database to sync (set Meta.database or '
-                                 f'give one in the URL of connection {conn.alias!r})')
-    return db
-
-
 def plan(model: type[InfluxMeasurement], *, using: str | None = None,
          backfill: bool = False) -> list[tuple[Change, Callable[[], object]]]:
     """The changes ``sync`` would make for ``model``, each with the call that makes it."""
     meta = model._meta
-    conn = get_connection(using or meta.using)
-    db = _database(model, conn)
+    where = meta.destination(using)
+    conn, db = where.connection, where.require_database()
     steps: list[tuple[Change, Callable[[], object]]] = []
 
     def step(action: str, target: str, statement: str) -> None:

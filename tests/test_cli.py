@@ -17,9 +17,9 @@ from typing import Any
 import pytest
 
 from influxpy import schema
-from influxpy.__main__ import main
+from influxpy.cli.commands import main
+from influxpy.cli.demo import run_demo
 from influxpy.connection import Connection, connect, disconnect
-from influxpy.demo import run_demo
 
 
 def _url(conn: Connection) -> str:

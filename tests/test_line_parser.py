@@ -12,8 +12,9 @@ import pytest
 
 from influxpy.connection import Connection
 from influxpy.exceptions import ServerError
+from influxpy.line_parser import parse_line
 from influxpy.quoting import quote_ident
-from influxpy.transfer import Problem, import_file, parse_line
+from influxpy.transfer import RefusedLine, import_file
 
 CORPUS = [
     # the issue's four
@@ -85,7 +86,7 @@ def test_the_importer_reads_each_line_as_the_server_does(influx_db: Connection,
         server_took = True
     except ServerError:
         server_took = False
-    problems: list[Problem] = []
+    problems: list[RefusedLine] = []
     report = import_file(io.BytesIO((line + '\n').encode()), format='lp', database=import_db,
                          on_problem=problems.append, progress=False)
     if line in STRICTER:
@@ -120,3 +121,16 @@ def test_crlf_line_endings_are_line_endings(influx_db: Connection) -> None:
     assert report.written == 2
     assert _contents(influx_db, influx_db.database or '') == expected
     assert parse_line('m v=1 1').time == 1
+
+
+def test_parse_line() -> None:
+    line = parse_line('m\\,x,t\\ k=v\\=1 f=1,i=-2i,b=T,s="a\\\\b\\"c" 123')
+    assert (line.measurement, line.tags, line.fields, line.time) == (
+        'm,x', {'t k': 'v=1'}, {'f': 1.0, 'i': -2, 'b': True, 's': 'a\\b"c'}, 123)
+    assert parse_line('m v=1', 's').time is None
+    assert parse_line('m v=1 5', 's').time == 5_000_000_000
+    for bad, words in [('m', 'no fields'), ('m,t v=1', 'key=value'),
+                       ('m v=nan', 'not a number'), ('m v=1 x', 'not a timestamp'),
+                       (',t=a v=1', 'no measurement'), (' v=1', 'no fields')]:
+        with pytest.raises(ValueError, match=words):
+            parse_line(bad)

@@ -9,7 +9,10 @@ __all__ = ['QuerySet', 'batch']
 
 
 def __getattr__(name: str) -> Any:
-    if name in __all__:
-        from . import queryset
-        return getattr(queryset, name)
+    if name == 'QuerySet':
+        from .queryset import QuerySet
+        return QuerySet
+    if name == 'batch':
+        from .raw import batch
+        return batch
     raise AttributeError(f'module {__name__!r} has no attribute {name!r}')

@@ -19,10 +19,13 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from ..exceptions import QueryError
+from ..fields import TAG
 from ..quoting import quote_duration, quote_ident, quote_string, quote_value
-from .expressions import OR, SelectInfo
-from .lookups import TAG, TIME, In, WhereNode
+from .expressions import SelectInfo
+from .functions.aggregations import Count
+from .lookups import In
 from .tiers import route, tier_source, time_bounds
+from .where import OR, TIME, WhereNode
 
 if TYPE_CHECKING:
     from ..models import Options
@@ -280,3 +283,26 @@ def compile_delete(query: Query, inline: bool = False) -> tuple[str, dict[str, A
     if query.where:
         text += ' WHERE ' + where_text(query, compiler)
     return text, compiler.params
+
+
+def compile_count(query: Query) -> tuple[str, dict[str, Any], list[str]] | None:
+    """The statement counting the rows of a plain query, its parameters and the aliases
+    of its counts (None: the query selects no field, so it has no rows).
+
+    It counts a field no point lacks (one with ``null=False``), else every selected
+    field: the rows are the largest count — exact unless points hold disjoint sets of
+    nullable fields."""
+    meta = query.meta
+    fields = [name for name in selected_names(query) if not meta.all_fields[name].is_tag]
+    required = [name for name in fields if not meta.all_fields[name].null]
+    counting = [required[0]] if required else fields
+    if not counting:
+        return None
+    count_query = query.clone()
+    count_query.only = None
+    count_query.low, count_query.high = 0, None
+    count_query.descending = False
+    count_query.annotations = {f'n{i}': Count(name).resolve(meta)
+                               for i, name in enumerate(counting)}
+    text, params = compile_select(count_query)
+    return text, params, list(count_query.annotations)

@@ -14,22 +14,19 @@ rows become Python objects through one row factory per shape (instances, one
 
 from __future__ import annotations
 
-import threading
-import time
 import zoneinfo
 from collections.abc import Iterable, Iterator, Mapping
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from ..exceptions import QueryError
-from ..quoting import quote_ident, quote_number
 from ..resolutions import duration_ns
-from ..writes import DEFAULT_BATCH_SIZE, connection_for, write_points
-from .compiler import compile_delete, compile_select, query_defers, selected_names
-from .expressions import AND, OR, Count, Expression, Func, Q
-from .lookups import Condition, WhereNode, build_lookup, check_condition, combine
-from .tiers import relies_on_declared_tags
+from ..results import Dicts, Instances, Shape, Tuples, records, to_dataframe
+from .answers import checked_for_tier, deferring, series_of, zero_counts
+from .compiler import compile_count, compile_delete, query_defers
+from .expressions import Expression, Func
+from .lookups import build_condition
 from .tree import Query
+from .where import AND, Q, WhereNode, check_condition
 
 if TYPE_CHECKING:
     from datetime import tzinfo
@@ -37,32 +34,8 @@ if TYPE_CHECKING:
     import pandas
 
     from ..models import InfluxMeasurement
-    from ..writer import Writer
 
-# Shapes of the rows a QuerySet yields.
-INSTANCES = 'instances'
-DICTS = 'dicts'
-TUPLES = 'tuples'
-
-FILL_KEYWORDS = ('null', 'none', 'previous', 'linear')
 DEFAULT_CHUNK_SIZE = 10_000
-
-
-def _resolve_q(q: Q, query: Query, negated: bool = False) -> Condition | None:
-    """A Q tree -> conditions checked against the model, NOT pushed down to the lookups."""
-    negated = negated != q.negated
-    connector = q.connector
-    if negated:
-        connector = OR if connector == AND else AND
-    children: list[Condition | None] = []
-    for child in q.children:
-        if isinstance(child, Q):
-            children.append(_resolve_q(child, query, negated))
-        else:
-            key, value = child
-            condition = build_lookup(query.meta, key, value)
-            children.append(condition.negate() if negated else condition)
-    return combine(connector, children)
 
 
 class QuerySet:
@@ -76,9 +49,7 @@ class QuerySet:
         self.model = model
         self.query = query if query is not None else Query(model)
         self._using = using
-        self._shape = INSTANCES
-        self._names: tuple[str, ...] | None = None
-        self._flat = False
+        self._shape: Shape = Instances()
         self._result_cache: list[Any] | None = None
 
     # -- the clone point ------------------------------------------------------------
@@ -90,8 +61,6 @@ class QuerySet:
         clone.query = self.query.clone()
         clone._using = self._using
         clone._shape = self._shape
-        clone._names = self._names
-        clone._flat = self._flat
         clone._result_cache = None
         return clone
 
@@ -101,14 +70,14 @@ class QuerySet:
     def _tz(self) -> tzinfo | None:
         return zoneinfo.ZoneInfo(self.query.tz) if self.query.tz else None
 
-    def _rows(self, chunk_size: int | None = None) -> Iterator[Any]:
+    def _run(self, chunk_size: int | None = None) -> Iterator[Any]:
         """Run the query and turn the answer into this QuerySet's shape, lazily."""
         query = self.query
         if query.is_empty:
             return iter(())
-        connection = connection_for(self.model, self._using)
-        text, params = _checked_for_tier(query, connection).compile()
-        database = query.meta.database
+        where = self.model._meta.destination(self._using)
+        connection, database = where.connection, where.database
+        text, params = checked_for_tier(query, connection).compile()
         answers: Iterable[dict[str, Any]]
         if chunk_size is None:
             answers = connection.query(text, params=params, database=database)
@@ -119,32 +88,19 @@ class QuerySet:
 
     def _shape_rows(self, answers: Iterable[dict[str, Any]]) -> Iterator[Any]:
         """The server's answers to this query -> rows of this QuerySet's shape."""
-        from .. import results
-
-        series = results.iter_series(answers)
-        if self.query.descending and self.query.group_tags:
-            series = _series_back_in_tag_order(series)
-        tz = self._tz
-        counts = zero_counts(self.query)
-        if counts:
-            series = _counts_of_nothing_are_zero(series, counts)
-        if self._shape == DICTS:
-            return results.to_dicts(self.model, series, names=self._names, tz=tz)
-        if self._shape == TUPLES:
-            return results.to_tuples(self.model, series, names=self._names, flat=self._flat,
-                                     tz=tz)
-        if self.query.is_series:
-            return results.to_results(self.model, series, tz=tz)
-        rows = results.to_instances(self.model, series)  # instances keep UTC
-        if query_defers(self.query):
-            return _deferring(rows, self.query)
+        query = self.query
+        rows = self._shape.rows(self.model, series_of(query, answers),
+                                per_series=query.is_series, tz=self._tz)
+        if isinstance(self._shape, Instances) and not query.is_series \
+                and query_defers(query):
+            return deferring(rows, query)
         return rows
 
     def _fetch_all(self) -> list[Any]:
         if self._result_cache is None:
             # Chunked even here: decoding overlaps the server's work, and memory holds the
             # rows built, not the whole answer as well.
-            self._result_cache = list(self._rows(DEFAULT_CHUNK_SIZE))
+            self._result_cache = list(self._run(DEFAULT_CHUNK_SIZE))
         return self._result_cache
 
     def __iter__(self) -> Iterator[Any]:
@@ -200,7 +156,7 @@ class QuerySet:
         if clone.query.is_sliced:
             raise QueryError('cannot filter a query once a slice has been taken')
         q = Q(*args, **lookups)
-        condition = _resolve_q(q, clone.query, negated)
+        condition = build_condition(q, clone.query.meta, negated)
         if condition is not None:
             check_condition(condition)
             if isinstance(condition, WhereNode) and condition.connector == AND:
@@ -266,7 +222,7 @@ class QuerySet:
 
         As in InfluxDB, a point that has none of the named fields does not appear."""
         clone = self._select_names(names)
-        clone._shape = DICTS
+        clone._shape = Dicts(tuple(names) if names else None)
         return clone
 
     def values_list(self, *names: str, flat: bool = False) -> QuerySet:
@@ -276,8 +232,7 @@ class QuerySet:
         if flat and len(names) != 1:
             raise QueryError(f'values_list(flat=True) takes exactly one name, not {names!r}')
         clone = self._select_names(names)
-        clone._shape = TUPLES
-        clone._flat = flat
+        clone._shape = Tuples(tuple(names) if names else None, flat)
         return clone
 
     def _select_names(self, names: tuple[str, ...]) -> QuerySet:
@@ -297,7 +252,6 @@ class QuerySet:
             query.projection = False  # InfluxDB's rule: rows without these do not appear
         elif columns:
             query.only = tuple(dict.fromkeys((*(query.only or ()), *columns)))
-        clone._names = tuple(names) if names else None
         return clone
 
     # -- grouping, order, limits ----------------------------------------------------------
@@ -315,19 +269,7 @@ class QuerySet:
         """What empty time buckets hold: ``'null'``, ``'none'`` (skip), ``'previous'``,
         ``'linear'`` or a number. Needs :meth:`resolution`."""
         clone = self._chain()
-        if value is None:
-            text = 'null'
-        elif isinstance(value, str):
-            if value not in FILL_KEYWORDS:
-                raise QueryError(f'fill({value!r}): use one of {", ".join(FILL_KEYWORDS)} or a '
-                                 'number')
-            text = value
-        elif isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
-            text = quote_number(value)
-        else:
-            raise QueryError(f'fill({value!r}): use one of {", ".join(FILL_KEYWORDS)} or a '
-                             'number')
-        clone.query.fill = text
+        clone.query.set_fill(value)
         return clone
 
     def group_by(self, *tags: str) -> QuerySet:
@@ -419,7 +361,7 @@ class QuerySet:
             raise QueryError(f'iterator(chunk_size={chunk_size!r}) takes a positive integer')
         if self._result_cache is not None:
             return iter(self._result_cache)
-        return self._rows(chunk_size)
+        return self._run(chunk_size)
 
     def first(self) -> Any:
         """The first row (the oldest point unless ordered otherwise), or None."""
@@ -451,28 +393,18 @@ class QuerySet:
             return len(self._result_cache)
         query = self.query
         query.compile()  # a query that cannot run cannot be counted either
-        if query.is_series or query.is_empty or self._shape != INSTANCES or query.slimit:
+        if query.is_series or query.is_empty or query.slimit \
+                or not isinstance(self._shape, Instances):
             return len(self._fetch_all())
-        meta = query.meta
-        names = selected_names(query)
-        fields = [name for name in names if not meta.all_fields[name].is_tag]
-        required = [name for name in fields if not meta.all_fields[name].null]
-        counting = [required[0]] if required else fields
-        if not counting:
+        counting = compile_count(query)
+        if counting is None:
             return 0
-        count_query = query.clone()
-        count_query.only = None
-        count_query.low, count_query.high = 0, None
-        count_query.descending = False
-        count_query.annotations = {f'n{i}': Count(name).resolve(meta)
-                                   for i, name in enumerate(counting)}
-        text, params = compile_select(count_query)
-        connection = connection_for(self.model, self._using)
+        text, params, aliases = counting
+        where = self.model._meta.destination(self._using)
         total = 0
-        for result in connection.query(text, params=params, database=meta.database):
-            for series in result.get('series', ()):
-                for row in series['values']:
-                    total = max(total, *(v or 0 for v in row[1:]))
+        answer = where.connection.query(text, params=params, database=where.database)
+        for _, row in records(answer):
+            total = max(total, *(row[alias] or 0 for alias in aliases))
         total = max(0, total - query.low)
         limit = query.limit
         return total if limit is None else min(total, limit)
@@ -492,7 +424,7 @@ class QuerySet:
         base.query.annotations = {}
         base.query.only = None
         base.query.fill = None
-        base._shape = INSTANCES
+        base._shape = Instances()
         qs = base.annotate(*args, **expressions)
         for alias, resolved in qs.query.annotations.items():
             if resolved.info.multi_row:
@@ -509,26 +441,18 @@ class QuerySet:
 
     def to_dataframe(self) -> pandas.DataFrame:
         """The rows as a pandas DataFrame: tags as columns, a tz-aware DatetimeIndex."""
-        from .. import results
-
         query = self.query
-        connection = connection_for(self.model, self._using)
-        text, params = _checked_for_tier(query, connection).compile()
+        where = self.model._meta.destination(self._using)
+        text, params = checked_for_tier(query, where.connection).compile()
         # Chunked: the frame's columns grow chunk by chunk, the answer is never whole.
-        answers = iter(()) if query.is_empty else connection.query_chunks(
-            text, params=params, database=query.meta.database, chunk_size=DEFAULT_CHUNK_SIZE)
+        answers = iter(()) if query.is_empty else where.connection.query_chunks(
+            text, params=params, database=where.database, chunk_size=DEFAULT_CHUNK_SIZE)
         names = None
         if not query.is_series:  # the model's columns: typed from it even with no value
             fields = query.meta.all_fields
             names = [name for name, x in fields.items()
                      if query.only is None or x.is_tag or name in query.only]
-        series = results.iter_series(answers)
-        if query.descending and query.group_tags:
-            series = _series_back_in_tag_order(series)
-        counts = zero_counts(query)
-        if counts:
-            series = _counts_of_nothing_are_zero(series, counts)
-        return results.to_dataframe(self.model, series, tz=self._tz, names=names)
+        return to_dataframe(self.model, series_of(query, answers), tz=self._tz, names=names)
 
     def delete(self) -> None:
         """Delete the matching points: tag and time conditions only.
@@ -538,318 +462,9 @@ class QuerySet:
         policy of the database.
         """
         text, params = compile_delete(self.query)
-        connection = connection_for(self.model, self._using)
-        connection.query(text, params=params, database=self.query.meta.database)
+        where = self.model._meta.destination(self._using)
+        where.connection.query(text, params=params, database=where.database)
 
     def delete_query(self) -> str:
         """The InfluxQL :meth:`delete` would run, values inlined."""
         return compile_delete(self.query, inline=True)[0]
-
-
-def batch(*querysets: QuerySet) -> list[list[Any]]:
-    """Run several QuerySets in one request; return each one's rows, in order.
-
-    >>> per_day, latest = batch(qs.annotate(m=Mean('cpu')).resolution(Day(1)),
-    ...                         qs.order_by('-time')[:1])
-
-    Every QuerySet must use the same connection and database; each keeps its own shape
-    (instances, series, dicts, tuples) and its values travel as bind parameters.
-    """
-    if not querysets:
-        return []
-    targets = {(connection_for(qs.model, qs._using).alias, qs.query.meta.database)
-               for qs in querysets}
-    if len(targets) > 1:
-        raise QueryError('batch() runs its QuerySets in one request: they must use one '
-                         f'connection and database, not {sorted(map(str, targets))}')
-    texts: list[str] = []
-    params: dict[str, Any] = {}
-    runnable = [qs for qs in querysets if not qs.query.is_empty]
-    for number, qs in enumerate(runnable):
-        checked = _checked_for_tier(qs.query, connection_for(qs.model, qs._using))
-        text, own = compile_select(checked, prefix=f's{number}p')
-        texts.append(text)
-        params.update(own)
-    answers: Iterator[dict[str, Any]] = iter(())
-    if runnable:
-        first = runnable[0]
-        answers = iter(connection_for(first.model, first._using).query(
-            '; '.join(texts), params=params, database=first.query.meta.database))
-    out = []
-    for qs in querysets:
-        out.append([] if qs.query.is_empty else list(qs._shape_rows([next(answers)])))
-    return out
-
-
-class RawQuerySet:
-    """The rows of InfluxQL written by hand, as instances of the model.
-
-    >>> Server.series.raw('SELECT * FROM "servers" WHERE "host" = $host', {'host': 'a'})
-    """
-
-    def __init__(self, model: type[InfluxMeasurement], query: str,
-                 params: Mapping[str, Any] | None = None, using: str | None = None) -> None:
-        if not isinstance(query, str) or not query.strip():
-            raise QueryError('raw() takes InfluxQL text')
-        self.model = model
-        self.query = query
-        self.params = dict(params or {})
-        self._using = using
-        self._result_cache: list[Any] | None = None
-
-    def __repr__(self) -> str:
-        return f'<RawQuerySet {self.model.__name__}: {self.query}>'
-
-    def _series(self) -> Iterator[dict[str, Any]]:
-        from .. import results
-        connection = connection_for(self.model, self._using)
-        answers = connection.query(self.query, params=self.params or None,
-                                   database=self.model._meta.database)
-        return results.iter_series(answers)
-
-    def __iter__(self) -> Iterator[InfluxMeasurement]:
-        if self._result_cache is None:
-            from .. import results
-            self._result_cache = list(results.to_instances(self.model, self._series()))
-        return iter(self._result_cache)
-
-    def __len__(self) -> int:
-        return len(list(iter(self)))
-
-    def results(self) -> list[Any]:
-        """One ``InfluxResult`` per series of the answer."""
-        from .. import results
-        return list(results.to_results(self.model, self._series()))
-
-
-class SeriesManager:
-    """Reached as ``Model.series``: writes, and the start of every QuerySet."""
-
-    def __init__(self, model: type[InfluxMeasurement]) -> None:
-        self.model = model
-
-    def __repr__(self) -> str:
-        return f'<SeriesManager of {self.model.__name__}>'
-
-    def create(self, *, using: str | None = None, **values: Any) -> InfluxMeasurement:
-        """Build, validate and write one point; return the instance (with its time)."""
-        obj = self.model(**values)
-        write_points(self.model, [obj], using=using)
-        return obj
-
-    def bulk_create(self, objs: Iterable[InfluxMeasurement], *,
-                    batch_size: int = DEFAULT_BATCH_SIZE, using: str | None = None) -> int:
-        """Validate every point, then write them in batches; return the number written."""
-        return write_points(self.model, objs, using=using, batch_size=batch_size)
-
-    # -- reads: each starts a QuerySet ----------------------------------------------
-
-    def get_queryset(self) -> QuerySet:
-        return QuerySet(self.model)
-
-    def all(self) -> QuerySet:
-        return self.get_queryset()
-
-    def filter(self, *args: Q, **lookups: Any) -> QuerySet:
-        return self.get_queryset().filter(*args, **lookups)
-
-    def exclude(self, *args: Q, **lookups: Any) -> QuerySet:
-        return self.get_queryset().exclude(*args, **lookups)
-
-    def annotate(self, *args: Expression, **expressions: Expression) -> QuerySet:
-        return self.get_queryset().annotate(*args, **expressions)
-
-    def aggregate(self, *args: Func, **expressions: Expression) -> dict[str, Any]:
-        return self.get_queryset().aggregate(*args, **expressions)
-
-    def resolution(self, duration: Any, offset: Any = None) -> QuerySet:
-        return self.get_queryset().resolution(duration, offset)
-
-    def fill(self, value: str | int | float | None) -> QuerySet:
-        return self.get_queryset().fill(value)
-
-    def group_by(self, *tags: str) -> QuerySet:
-        return self.get_queryset().group_by(*tags)
-
-    def order_by(self, *names: str) -> QuerySet:
-        return self.get_queryset().order_by(*names)
-
-    def slimit(self, n: int) -> QuerySet:
-        return self.get_queryset().slimit(n)
-
-    def soffset(self, n: int) -> QuerySet:
-        return self.get_queryset().soffset(n)
-
-    def series_limit(self, limit: int | None = None, offset: int = 0) -> QuerySet:
-        return self.get_queryset().series_limit(limit, offset)
-
-    def tz(self, name: str) -> QuerySet:
-        return self.get_queryset().tz(name)
-
-    def raw_tier(self) -> QuerySet:
-        return self.get_queryset().raw_tier()
-
-    def using(self, alias: str) -> QuerySet:
-        return self.get_queryset().using(alias)
-
-    def only(self, *names: str) -> QuerySet:
-        return self.get_queryset().only(*names)
-
-    def values(self, *names: str) -> QuerySet:
-        return self.get_queryset().values(*names)
-
-    def values_list(self, *names: str, flat: bool = False) -> QuerySet:
-        return self.get_queryset().values_list(*names, flat=flat)
-
-    def first(self) -> Any:
-        return self.get_queryset().first()
-
-    def last(self) -> Any:
-        return self.get_queryset().last()
-
-    def count(self) -> int:
-        return self.get_queryset().count()
-
-    def exists(self) -> bool:
-        return self.get_queryset().exists()
-
-    def iterator(self, chunk_size: int = DEFAULT_CHUNK_SIZE) -> Iterator[Any]:
-        return self.get_queryset().iterator(chunk_size)
-
-    def to_dataframe(self) -> pandas.DataFrame:
-        return self.get_queryset().to_dataframe()
-
-    def delete(self) -> None:
-        return self.get_queryset().delete()
-
-    def raw(self, query: str, params: Mapping[str, Any] | None = None) -> RawQuerySet:
-        """Rows of hand-written InfluxQL (``$name`` bind parameters from ``params``)."""
-        return RawQuerySet(self.model, query, params)
-
-    def writer(self, **options: Any) -> Writer:
-        """A buffered :class:`~influxpy.writer.Writer` (it takes points of any model).
-
-        >>> with Reading.series.writer(batch_size=5000, flush_interval=1.0) as w:
-        ...     w.add(Reading(sensor='s1', temperature=20.5))
-        """
-        from ..writer import Writer
-        return Writer(**options)
-
-    def drop(self, *, using: str | None = None) -> None:
-        """Drop the whole measurement: every point and series, in every retention policy."""
-        from .. import schema
-        meta = self.model._meta
-        schema.drop_measurement(meta.measurement, meta.database,
-                                using=connection_for(self.model, using).alias)
-
-    def drop_series(self, *, using: str | None = None, **tags: str) -> None:
-        """Drop the series having these tag values (``DROP SERIES … WHERE``)."""
-        from .. import schema
-        meta = self.model._meta
-        if not tags:
-            raise QueryError(f'{meta.model_name}.series.drop_series() needs tags; use drop() '
-                             'to drop the whole measurement')
-        columns = {meta.get_field(name).db_name: value for name, value in tags.items()}
-        for name, value in tags.items():
-            if not meta.get_field(name).is_tag:
-                raise QueryError(f'{meta.model_name}.{name} is a field; series are dropped '
-                                 'by tags')
-            if not isinstance(value, str):
-                raise QueryError(f'{meta.model_name}.{name}: a tag value is a string, not '
-                                 f'{value!r}')
-        schema.drop_series(meta.measurement, meta.database, where=columns,
-                           using=connection_for(self.model, using).alias)
-
-    def __iter__(self) -> Iterator[Any]:
-        raise TypeError(f'{self.model.__name__}.series is a manager, not a QuerySet: '
-                        f'iterate {self.model.__name__}.series.all()')
-
-
-def _deferring(rows: Iterator[Any], query: Query) -> Iterator[Any]:
-    """Instances with the fields ``only()`` left out set to None: they were selected (so
-    that InfluxDB keeps every row) but are not the query's."""
-    kept = set(query.only or ())
-    deferred = [name for name in query.meta.fields if name not in kept]
-    for obj in rows:
-        for name in deferred:
-            setattr(obj, name, None)
-        yield obj
-
-
-def zero_counts(query: Query) -> set[str]:
-    """The aliases of ``count()`` annotations that are 0 where nothing was counted.
-
-    InfluxDB gives 0 for an empty bucket of raw points, but null for a tier's sum of
-    counts, and no row at all over no points; Django and pandas count nothing as 0.
-    Not with a ``fill()`` that says otherwise (a number, previous, linear, none)."""
-    if query.fill not in (None, 'null'):
-        return set()
-    return {alias for alias, resolved in query.annotations.items()
-            if isinstance(resolved.source, Count)}
-
-
-def _counts_of_nothing_are_zero(series: Iterable[dict[str, Any]],
-                                counts: set[str]) -> Iterator[dict[str, Any]]:
-    for s in series:
-        positions = [i for i, column in enumerate(s['columns']) if column in counts]
-        if positions:
-            values = list(s['values'])
-            for n, row in enumerate(values):
-                if any(row[i] is None for i in positions):
-                    fixed = list(row)
-                    for i in positions:
-                        if fixed[i] is None:
-                            fixed[i] = 0
-                    values[n] = type(row)(fixed) if isinstance(row, tuple) else fixed
-            s = {**s, 'values': values}
-        yield s
-
-
-def _series_back_in_tag_order(series: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-    """With ``ORDER BY time DESC`` InfluxDB also reverses the order of the series; the
-    chain asks for times in reverse, so give the series back in their tags' order. (The
-    answer is gathered first: the last series comes first.)"""
-    groups: list[list[dict[str, Any]]] = []
-    for s in series:
-        key = (s.get('name'), sorted((s.get('tags') or {}).items()))
-        if groups and groups[-1][0]['_key'] == key:
-            groups[-1].append({**s, '_key': key})
-        else:
-            groups.append([{**s, '_key': key}])
-    for group in reversed(groups):
-        for s in group:
-            s.pop('_key')
-            yield s
-
-
-# Tag keys the server holds per (connection, database, measurement): checked at most once
-# a minute, since a new tag from another client is rare and a query should not pay a
-# round trip each time.
-TAG_KEYS_TTL = 60.0
-_server_tags: dict[tuple[int, str | None, str], tuple[float, frozenset[str]]] = {}
-_server_tags_lock = threading.Lock()
-
-
-def _checked_for_tier(query: Query, connection: Any) -> Query:
-    """``query``, or its raw-points version when it would read a tier assuming that the
-    model's tags are all the tags and the server holds points with others."""
-    if not relies_on_declared_tags(query):
-        return query
-    meta = query.meta
-    key = (id(connection), meta.database or connection.database, meta.measurement)
-    now = time.monotonic()
-    with _server_tags_lock:
-        cached = _server_tags.get(key)
-    if cached is None or cached[0] < now:
-        (result,) = connection.query(f'SHOW TAG KEYS FROM {quote_ident(meta.measurement)}',
-                                     database=meta.database)
-        held = frozenset(row[0] for s in result.get('series') or () for row in s['values'])
-        cached = (now + TAG_KEYS_TTL, held)
-        with _server_tags_lock:
-            _server_tags[key] = cached
-    declared = {meta.all_fields[name].db_name for name in meta.tags}
-    if cached[1] <= declared:
-        return query
-    raw = query.clone()
-    raw.raw_only = True
-    return raw

@@ -31,14 +31,15 @@ import time
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from ..fields import IntegerField
+from ..fields import INTEGER, TAG
 from ..quoting import quote_ident
 from ..times import parse_iso
 from .expressions import F, Func
-from .lookups import _NEGATED_OP, TAG, TIME, Comparison, In, Range
+from .lookups import _NEGATED_OP, Comparison, In, Range
+from .where import TIME
 
 if TYPE_CHECKING:
-    from ..schema import Tier
+    from ..retention import Tier
     from .tree import Query
 
 # How buckets of a tier combine into a coarser bucket, or across series.
@@ -138,7 +139,7 @@ def route(query: Query) -> tuple[Tier, list[str]] | None:
             if tier_column is None or outer is None:
                 break
             if outer == 'sum' and function == 'sum' and not single \
-                    and not isinstance(fields[column], IntegerField):
+                    and fields[column].kind != INTEGER:
                 break  # float sums of sums are not bit-exact
             columns.append(f'{outer}({quote_ident(tier_column)}) AS {quote_ident(alias)}')
         else:

@@ -6,12 +6,19 @@ holds is never changed again; :mod:`influxpy.query.compiler` turns it into text.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
+
+from ..exceptions import QueryError
+from ..quoting import quote_number
 
 if TYPE_CHECKING:
     from ..models import InfluxMeasurement, Options
     from .expressions import Resolved
-    from .lookups import Condition
+    from .where import Condition
+
+
+FILL_KEYWORDS = ('null', 'none', 'previous', 'linear')
 
 
 class Query:
@@ -91,6 +98,18 @@ class Query:
     @property
     def limit(self) -> int | None:
         return None if self.high is None else self.high - self.low
+
+    def set_fill(self, value: str | int | float | Decimal | None) -> None:
+        """``fill()``: a keyword, a number, or None for ``null``."""
+        if value is None:
+            self.fill = 'null'
+        elif isinstance(value, str) and value in FILL_KEYWORDS:
+            self.fill = value
+        elif isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+            self.fill = quote_number(value)
+        else:
+            raise QueryError(f'fill({value!r}): use one of {", ".join(FILL_KEYWORDS)} or a '
+                             'number')
 
     def set_limits(self, low: int | None = None, high: int | None = None) -> None:
         """Narrow the slice the way Python slices a slice (Django's ``set_limits``)."""

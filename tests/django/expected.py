@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
-from influxpy.contrib.django.storage import Bucket, Reading
+from influxpy.contrib.django.storage import Bucket, DeviceReading
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -47,10 +47,10 @@ def _apply(function: str, values: list[Any], kind: str) -> Any:
     return float(result) if kind == 'float' else int(result)
 
 
-def aggregate(readings: Iterable[Reading], kinds: dict[str, str], function: str,
+def aggregate(readings: Iterable[DeviceReading], kinds: dict[str, str], function: str,
               interval: Any, tz: tzinfo, fields: list[str] | None = None,
               by_device: bool = False,
-              where: Callable[[Reading], bool] = lambda r: True) -> list[Any]:
+              where: Callable[[DeviceReading], bool] = lambda r: True) -> list[Any]:
     names = fields or list(kinds)
     groups: dict[tuple[Any, Any], dict[str, list[Any]]] = defaultdict(
         lambda: {name: [] for name in names})
@@ -67,7 +67,7 @@ def aggregate(readings: Iterable[Reading], kinds: dict[str, str], function: str,
     for (device, utc), values in groups.items():
         start = utc and utc.astimezone(tz)
         computed = {n: _apply(function, values[n], kinds[n]) for n in names}
-        out.append(Reading(device, start, computed) if by_device else Bucket(start, computed))
+        out.append(DeviceReading(device, start, computed) if by_device else Bucket(start, computed))
     if by_device:
         return sorted(out, key=lambda r: (r.time.astimezone(UTC), r.device))
     return sorted(out, key=lambda b: (b.time or EPOCH).astimezone(UTC))

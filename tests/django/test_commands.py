@@ -13,7 +13,7 @@ from django.test import override_settings
 
 from influxpy import schema
 from influxpy.contrib.django.handlers import connections, get_storage, storages
-from influxpy.contrib.django.storage import Reading
+from influxpy.contrib.django.storage import DeviceReading
 
 from ..readback import stored
 
@@ -70,7 +70,7 @@ def test_sync_of_one_app(influx_settings: str) -> None:
 def test_export_then_import_through_the_storage(influx_storage: Any, tmp_path: Path) -> None:
     command('influxpy_sync', 'influxpy')
     now = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=1)
-    readings = [Reading('a', now + timedelta(minutes=i), {'temperature': i / 4, 'pulses': i})
+    readings = [DeviceReading('a', now + timedelta(minutes=i), {'temperature': i / 4, 'pulses': i})
                 for i in range(30)]
     influx_storage.store_readings(readings)
     target = tmp_path / 'weather.csv'
@@ -83,7 +83,7 @@ def test_export_then_import_through_the_storage(influx_storage: Any, tmp_path: P
     out, _ = command('influxpy_import', str(target), storage=True, no_progress=True)
     assert '30 points written, 0 refused' in out
     assert influx_storage.query_readings() == [
-        Reading('a', r.time, {'temperature': r.values['temperature'], 'humidity': None,
+        DeviceReading('a', r.time, {'temperature': r.values['temperature'], 'humidity': None,
                               'pulses': r.values['pulses']}) for r in readings]
     bad = tmp_path / 'bad.csv'
     bad.write_text(text.splitlines()[0] + '\n' + text.splitlines()[1].replace(',0', ',x', 1)

@@ -154,8 +154,8 @@ def test_the_environment_gives_the_default_connection(monkeypatch: pytest.Monkey
 def test_connections_are_closed_when_a_request_finishes(django_db_blocker: Any) -> None:
     with override_settings(INFLUXPY={'default': {'URL': 'influxdb://localhost/db'}}):
         connection = connections['default']
-        connection.client  # noqa: B018 - opens the HTTP pool (no request)
-        assert connection._client is not None
+        connection.session  # noqa: B018 - opens the HTTP pool (no request)
+        assert connection._session is not None
         with django_db_blocker.unblock():  # Django's own receivers close the databases
             request_finished.send(sender=None)
-        assert connection._client is None
+        assert connection._session is None

@@ -14,7 +14,7 @@ import pytest
 import pytz
 from django.utils import timezone as dj_timezone
 
-from influxpy.contrib.django.storage import Bucket, InfluxStorage, Reading, ReadingStorage
+from influxpy.contrib.django.storage import Bucket, DeviceReading, InfluxStorage, ReadingStorage
 from influxpy.exceptions import QueryError, ValidationError
 
 from . import expected
@@ -27,7 +27,7 @@ T0 = datetime(2024, 1, 1, tzinfo=UTC)
 DEVICES = ('a', 'b', 'é')
 
 
-def dataset() -> list[Reading]:
+def dataset() -> list[DeviceReading]:
     """Readings around the 2024 clock changes in Paris and around bucket edges."""
     readings = []
     start = datetime(2024, 3, 24, tzinfo=UTC)
@@ -41,7 +41,7 @@ def dataset() -> list[Reading]:
                 values['temperature'] = None
             if all(v is None for v in values.values()):
                 values['pulses'] = 1
-            readings.append(Reading(device, when, values))
+            readings.append(DeviceReading(device, when, values))
     # Exactly on edges: local midnight of the clock change, of the new week and month
     # (Paris), a microsecond before them, and an Indian hour boundary.
     for when in (datetime(2024, 3, 31, tzinfo=PARIS), datetime(2024, 4, 1, tzinfo=PARIS),
@@ -49,24 +49,24 @@ def dataset() -> list[Reading]:
                  datetime(2024, 3, 27, 10, tzinfo=KOLKATA),
                  datetime(2024, 10, 27, 2, 30, tzinfo=PARIS),              # summer time
                  datetime(2024, 10, 27, 2, 30, fold=1, tzinfo=PARIS)):     # winter time
-        readings.append(Reading('a', when.astimezone(UTC),
+        readings.append(DeviceReading('a', when.astimezone(UTC),
                                 {'temperature': 7.75, 'humidity': 1.25, 'pulses': 42}))
     return readings
 
 
 @pytest.fixture
-def filled(storage: ReadingStorage) -> tuple[ReadingStorage, list[Reading]]:
+def filled(storage: ReadingStorage) -> tuple[ReadingStorage, list[DeviceReading]]:
     readings = dataset()
     assert storage.store_readings(readings) == len(readings)
     return storage, readings
 
 
-def utc_reading(reading: Reading, fields: tuple[str, ...] = tuple(KINDS)) -> Reading:
-    return Reading(reading.device, reading.time.astimezone(UTC),
+def utc_reading(reading: DeviceReading, fields: tuple[str, ...] = tuple(KINDS)) -> DeviceReading:
+    return DeviceReading(reading.device, reading.time.astimezone(UTC),
                    {name: reading.values.get(name) for name in fields})
 
 
-def ordered(readings: list[Reading], descending: bool = False) -> list[Reading]:
+def ordered(readings: list[DeviceReading], descending: bool = False) -> list[DeviceReading]:
     return sorted(readings, key=lambda r: (r.time, r.device), reverse=descending)
 
 
@@ -97,9 +97,9 @@ EIGHT = ('h', 'a b', 'é', 'a', 'a-b', 'a,b', 'a=b', 'A')  # escaped in series k
 def test_ties_at_one_time_are_ordered_by_device_and_cut_the_same(
         storage: ReadingStorage, order: str) -> None:
     # 8 devices at T0 and at T0+1s, 2 devices at T0-1s: a limit cuts inside a tie.
-    stored = [Reading(d, T0 + timedelta(seconds=s), {'pulses': i * 10 + s})
+    stored = [DeviceReading(d, T0 + timedelta(seconds=s), {'pulses': i * 10 + s})
               for s in (0, 1) for i, d in enumerate(EIGHT)]
-    stored += [Reading(d, T0 - timedelta(seconds=1), {'pulses': 99}) for d in ('z', 'a')]
+    stored += [DeviceReading(d, T0 - timedelta(seconds=1), {'pulses': 99}) for d in ('z', 'a')]
     storage.store_readings(stored)
     # By hand: by time, then by device (code point order), both reversed for desc.
     times = [T0 - timedelta(seconds=1)] * 2 + [T0] * 8 + [T0 + timedelta(seconds=1)] * 8
@@ -142,7 +142,7 @@ def test_devices_and_fields(filled: Any) -> None:
 ])
 def test_time_bounds_inclusive_and_exclusive(storage: ReadingStorage, bounds: dict[str, Any],
                                              inside: list[int]) -> None:
-    storage.store_readings([Reading('a', T0 + timedelta(minutes=i), {'pulses': i})
+    storage.store_readings([DeviceReading('a', T0 + timedelta(minutes=i), {'pulses': i})
                             for i in range(5)])
     got = storage.query_readings('a', fields='pulses', **bounds)
     assert [r.values['pulses'] for r in got] == inside
@@ -155,14 +155,14 @@ def test_storing_again_merges_and_replaces(storage: ReadingStorage) -> None:
     storage.store_readings([{'device': 'a', 'time': T0, 'pulses': 5},
                             {'device': 'a', 'time': T0, 'pulses': 6}])  # the later wins
     assert storage.query_readings() == [
-        Reading('a', T0, {'temperature': 2.5, 'humidity': 9.0, 'pulses': 6})]
+        DeviceReading('a', T0, {'temperature': 2.5, 'humidity': 9.0, 'pulses': 6})]
 
 
 def test_store_reading_without_time_is_now(storage: ReadingStorage) -> None:
     before = dj_timezone.now()
     reading = storage.store_reading('a', {'pulses': 1})
     assert before <= reading.time <= dj_timezone.now()
-    assert storage.query_readings() == [Reading('a', reading.time, {
+    assert storage.query_readings() == [DeviceReading('a', reading.time, {
         'temperature': None, 'humidity': None, 'pulses': 1})]
 
 
@@ -173,7 +173,7 @@ def test_naive_datetimes_are_read_in_the_current_time_zone(storage: ReadingStora
         got = storage.query_readings(start=datetime(2024, 7, 1, 12))
     assert [r.time for r in got] == [datetime(2024, 7, 1, 10, tzinfo=UTC)]
     assert storage.query_readings(start='2024-07-01T10:00:00Z', fields='pulses') == [
-        Reading('a', datetime(2024, 7, 1, 10, tzinfo=UTC), {'pulses': 1})]
+        DeviceReading('a', datetime(2024, 7, 1, 10, tzinfo=UTC), {'pulses': 1})]
 
 
 # -- aggregates -------------------------------------------------------------------------
@@ -308,7 +308,7 @@ def test_health_check_and_features(storage: ReadingStorage) -> None:
 
 
 def test_the_default_reading_model(value_storage: ReadingStorage) -> None:
-    value_storage.store_readings([Reading('s1', T0 + timedelta(hours=i), {'value': i / 2})
+    value_storage.store_readings([DeviceReading('s1', T0 + timedelta(hours=i), {'value': i / 2})
                                   for i in range(48)])
     assert value_storage.aggregate('avg', 'day') == [
         Bucket(datetime(2024, 1, 1, tzinfo=UTC), {'value': 5.75}),

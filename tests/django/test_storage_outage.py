@@ -12,7 +12,7 @@ import pytest
 from django.test import override_settings
 
 from influxpy.contrib.django.handlers import connections, get_storage, storages
-from influxpy.contrib.django.storage import Reading
+from influxpy.contrib.django.storage import DeviceReading
 from influxpy.exceptions import WriteError
 from influxpy.testing.server import InfluxServer
 
@@ -59,7 +59,7 @@ def test_unwritten_holds_the_callers_readings(outage_server: InfluxServer) -> No
             with pytest.raises(WriteError) as info:
                 storage.store_readings(given)
             unwritten = info.value.unwritten + info.value.unknown
-            assert all(isinstance(r, Reading) for r in unwritten)
+            assert all(isinstance(r, DeviceReading) for r in unwritten)
             assert sorted((r.device, r.time, r.values['temperature']) for r in unwritten) == \
                 sorted((g['device'], g['time'], g['temperature']) for g in given)
         finally:

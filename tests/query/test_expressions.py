@@ -34,7 +34,8 @@ from influxpy.aggregates import (
     Top,
 )
 from influxpy.exceptions import QueryError
-from influxpy.query.expressions import FUNCTIONS, Func
+from influxpy.query.expressions import Func
+from influxpy.query.functions import FUNCTIONS
 from influxpy.resolutions import (
     Day,
     Duration,

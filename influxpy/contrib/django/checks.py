@@ -28,19 +28,17 @@ from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 
 from ...exceptions import AuthenticationError, DatabaseNotFound, InfluxPyError
-from .conf import (
+from .conf import connection_configs, storage_config
+from .discovery import discover_measurements
+from .problems import (
     BAD_CREDENTIALS,
     BAD_SETTING,
     NO_PRIVILEGE,
+    UNKNOWN_CONNECTION,
     UNREACHABLE,
     Problem,
     StorageConfigurationError,
-    connection_configs,
-    storage_config,
 )
-from .discovery import discover_measurements
-
-UNKNOWN_CONNECTION = 'influxpy.W001'
 
 
 def _message(problem: Problem) -> checks.CheckMessage:

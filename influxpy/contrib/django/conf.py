@@ -5,8 +5,8 @@ without its ``'default'``) the ``default`` connection comes from the environment
 variable ``INFLUX_DATABASE_URL``. ``INFLUXPY_STORAGE`` is ``{'BACKEND': 'dotted.path',
 'OPTIONS': {…}}``, the ORM storage when absent.
 
-Each function returns the problems it finds (for the system checks) or raises
-``ImproperlyConfigured`` with the first one (for code that needs the configuration).
+Each function returns what it read and the problems it finds (see problems.py): the
+system checks report them, code that needs the configuration raises the first one.
 """
 
 from __future__ import annotations
@@ -18,59 +18,22 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import import_string
 
 from ...connection import ENV_URL, OPTIONS, parse_url
 from ...exceptions import ConfigurationError
+from .problems import (
+    BAD_BACKEND,
+    BAD_OPTION,
+    BAD_SETTING,
+    BAD_URL,
+    UNKNOWN_OPTION,
+    Problem,
+)
 
 DEFAULT_STORAGE_BACKEND = 'influxpy.contrib.django.storage.ORMStorage'
 CONNECTION_KEYS = ('URL', 'OPTIONS', 'USER', 'PASSWORD')
 STORAGE_KEYS = ('BACKEND', 'OPTIONS')
-
-# Check ids, one per kind of problem (see checks.py).
-BAD_SETTING = 'influxpy.E001'
-BAD_URL = 'influxpy.E002'
-UNKNOWN_OPTION = 'influxpy.E003'
-BAD_OPTION = 'influxpy.E004'
-BAD_BACKEND = 'influxpy.E005'
-BAD_MODEL = 'influxpy.E006'
-BAD_TIER = 'influxpy.E007'
-UNKNOWN_ALIAS = 'influxpy.E008'
-NO_USE_TZ = 'influxpy.E009'
-BAD_CREDENTIALS = 'influxpy.E011'
-NO_PRIVILEGE = 'influxpy.E012'
-UNREACHABLE = 'influxpy.E010'
-
-
-@dataclass(frozen=True)
-class Problem:
-    """A configuration problem, as a system check reports it."""
-
-    id: str
-    msg: str
-    hint: str | None = None
-    obj: Any = None
-
-
-class StorageConfigurationError(ImproperlyConfigured):
-    """The storage settings cannot work; ``check_id`` and ``hint`` say why and what to do."""
-
-    def __init__(self, msg: str, *, check_id: str = BAD_SETTING, hint: str | None = None) -> None:
-        super().__init__(msg if hint is None else f'{msg} ({hint})')
-        self.msg = msg
-        self.check_id = check_id
-        self.hint = hint
-
-    @property
-    def problem(self) -> Problem:
-        return Problem(self.check_id, self.msg, self.hint)
-
-
-def raise_first(problems: list[Problem]) -> None:
-    if problems:
-        first = problems[0]
-        raise StorageConfigurationError(first.msg, check_id=first.id, hint=first.hint)
 
 
 # -- connections ------------------------------------------------------------------------

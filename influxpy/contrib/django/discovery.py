@@ -16,7 +16,7 @@ from django.utils.module_loading import module_has_submodule
 
 from ...exceptions import InfluxPyError
 from ...models import InfluxMeasurement
-from .conf import BAD_MODEL, BAD_TIER, Problem
+from .problems import BAD_MODEL, BAD_TIER, Problem
 
 MODULES = ('measurements', 'models')
 

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ... import connection as influx_connection
 from ...exceptions import ConfigurationError
-from .conf import connection_configs, raise_first, storage_config
+from .conf import connection_configs, storage_config
+from .problems import raise_first
 
 if TYPE_CHECKING:
     from ...connection import Connection

@@ -12,9 +12,10 @@ from __future__ import annotations
 from typing import Any
 
 from ..handlers import get_storage, storages
-from .base import Bucket, Features, Health, Reading, ReadingFilter, ReadingStorage
+from .base import ReadingStorage
 from .influx import InfluxStorage
 from .orm import ORMStorage
+from .types import Bucket, DeviceReading, Features, Health, ReadingFilter
 
 
 class _ConfiguredStorage:
@@ -29,5 +30,5 @@ class _ConfiguredStorage:
 
 readings: Any = _ConfiguredStorage()
 
-__all__ = ['Bucket', 'Features', 'Health', 'InfluxStorage', 'ORMStorage', 'Reading',
+__all__ = ['Bucket', 'DeviceReading', 'Features', 'Health', 'InfluxStorage', 'ORMStorage',
            'ReadingFilter', 'ReadingStorage', 'get_storage', 'readings', 'storages']

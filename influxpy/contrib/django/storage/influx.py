@@ -1,6 +1,6 @@
 """Readings in InfluxDB, through an influxpy measurement derived from the reading model.
 
-The measurement (see :func:`~.schema.measurement_for`) writes to the retention policy
+The measurement (see :func:`~.measurement.measurement_for`) writes to the retention policy
 and keeps the downsampling tiers given as options; ``manage.py influxpy_sync`` creates
 them on the server. Bucketing, so that the answers are the ORM storage's:
 
@@ -26,18 +26,14 @@ from ....aggregates import Count, Max, Mean, Min, Spread, Sum
 from ....connection import Connection, get_connection
 from ....exceptions import ConfigurationError, WriteError
 from ....query import QuerySet, batch
-from ....schema import RetentionPolicy, Tier
-from ....writer import Writer
+from ....retention import RetentionPolicy, Tier
+from ....write import DEFAULT_BATCH_SIZE, Writer
 from ..handlers import connections
-from .base import MAX_TIME, Features, Reading, ReadingFilter, ReadingStorage
+from .base import ReadingStorage
 from .intervals import Interval, calendar_buckets, computing_zone, to_us
-from .schema import (
-    DEFAULT_MODEL,
-    DEVICE,
-    measurement_for,
-    retention_from_option,
-    tiers_from_option,
-)
+from .measurement import measurement_for, retention_from_option, tiers_from_option
+from .reading_model import DEFAULT_MODEL, DEVICE
+from .types import MAX_TIME, DeviceReading, Features, ReadingFilter
 
 FUNCTIONS = {'avg': Mean, 'min': Min, 'max': Max, 'sum': Sum, 'count': Count, 'spread': Spread}
 STATEMENTS_PER_REQUEST = 100
@@ -55,14 +51,14 @@ class InfluxStorage(ReadingStorage):
     stored while InfluxDB is away wait on disk and are sent when it is back.
 
     Without a spool, a write the server does not take raises ``WriteError`` whose
-    ``unwritten`` (and ``unknown``) list the caller's :class:`Reading` objects.
+    ``unwritten`` (and ``unknown``) list the caller's :class:`DeviceReading` objects.
     """
 
     def __init__(self, *, model: str | type[Any] = DEFAULT_MODEL, measurement: str | None = None,
                  using: str = 'default', database: str | None = None,
                  retention_policy: str | RetentionPolicy | Mapping[str, Any] | None = None,
                  tiers: Iterable[Tier | Mapping[str, Any]] | None = None,
-                 batch_size: int = 5000, spool: str | None = None) -> None:
+                 batch_size: int = DEFAULT_BATCH_SIZE, spool: str | None = None) -> None:
         super().__init__(model=model)
         self.using = using
         self.batch_size = batch_size
@@ -72,7 +68,7 @@ class InfluxStorage(ReadingStorage):
         self.measurement_model = measurement_for(
             self.schema, measurement=measurement, using=using, database=database,
             retention_policy=retention_from_option(retention_policy),
-            tiers=tiers_from_option(tiers), checks=self)
+            tiers=tiers_from_option(tiers))
         meta = self.measurement_model._meta
         self.features = Features(
             retention=meta.retention_policy is not None, tiers=bool(meta.tiers),
@@ -92,7 +88,7 @@ class InfluxStorage(ReadingStorage):
 
     # -- writes -------------------------------------------------------------------------
 
-    def _write(self, readings: list[Reading]) -> None:
+    def _write(self, readings: list[DeviceReading]) -> None:
         model = self.measurement_model
         points = [model(time=r.time, **{DEVICE: r.device}, **r.values) for r in readings]
         self.connection  # noqa: B018 - configures the alias from settings
@@ -141,7 +137,7 @@ class InfluxStorage(ReadingStorage):
         return qs
 
     def _select(self, flt: ReadingFilter, limit: int | None,
-                descending: bool) -> list[Reading]:
+                descending: bool) -> list[DeviceReading]:
         # InfluxDB orders points by time only; the order of devices at one time is its
         # own. Sort here, and fetch every point at the time a limit cuts, so that the
         # limit keeps the same readings as on every backend.
@@ -155,7 +151,7 @@ class InfluxStorage(ReadingStorage):
             ties = base.filter(time__gte=edge, time__lt=edge + 1000).values(DEVICE, *flt.fields)
             rows = [row for row in rows if row['time'].time_ns // 1000 * 1000 != edge]
             rows += list(ties)
-        readings = [Reading(row[DEVICE], _plain(row['time'], UTC),
+        readings = [DeviceReading(row[DEVICE], _plain(row['time'], UTC),
                             {name: row.get(name) for name in flt.fields}) for row in rows]
         readings.sort(key=lambda r: (r.time, r.device), reverse=descending)
         return readings if limit is None else readings[:limit]

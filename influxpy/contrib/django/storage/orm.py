@@ -16,10 +16,11 @@ from django.db.models import Avg, BigIntegerField, Count, F, Func, Max, Min, Q, 
 from django.db.models.functions import Collate, Trunc
 
 from ....exceptions import QueryError
-from ..conf import UNKNOWN_ALIAS, StorageConfigurationError
-from .base import FUNCTIONS, Features, Reading, ReadingFilter, ReadingStorage
+from ..problems import UNKNOWN_ALIAS, StorageConfigurationError
+from .base import ReadingStorage
 from .intervals import Interval, computing_zone, from_us
-from .schema import DEFAULT_MODEL, DEVICE, TIME
+from .reading_model import DEFAULT_MODEL, DEVICE, TIME
+from .types import FUNCTIONS, DeviceReading, Features, ReadingFilter
 
 EPOCH_VENDORS = ('sqlite', 'postgresql')
 
@@ -96,7 +97,7 @@ class ORMStorage(ReadingStorage):
 
     # -- writes -------------------------------------------------------------------------
 
-    def _write(self, readings: list[Reading]) -> None:
+    def _write(self, readings: list[DeviceReading]) -> None:
         # Values of one device and time merge, the later winning, as in InfluxDB.
         merged: dict[tuple[str, datetime], dict[str, Any]] = {}
         for reading in readings:
@@ -135,13 +136,13 @@ class ORMStorage(ReadingStorage):
         return device.desc() if descending else device.asc()
 
     def _select(self, flt: ReadingFilter, limit: int | None,
-                descending: bool) -> list[Reading]:
+                descending: bool) -> list[DeviceReading]:
         qs = self._queryset(flt).order_by(
             F(TIME).desc() if descending else F(TIME).asc(), self._device_order(descending))
         if limit is not None:
             qs = qs[:limit]
         names = flt.fields
-        return [Reading(row[0], row[1].astimezone(UTC), dict(zip(names, row[2:])))
+        return [DeviceReading(row[0], row[1].astimezone(UTC), dict(zip(names, row[2:])))
                 for row in qs.values_list(DEVICE, TIME, *names)]
 
     def _aggregate(self, flt: ReadingFilter, function: str, interval: Interval | None,

@@ -12,7 +12,8 @@ from django.utils.module_loading import import_string
 
 from .....exceptions import InfluxPyError
 from .....models import InfluxMeasurement
-from .....transfer import Problem, import_file
+from .....transfer import RefusedLine, import_file
+from .....write import DEFAULT_BATCH_SIZE
 from ...handlers import get_storage
 from ._common import connect
 
@@ -36,7 +37,8 @@ class Command(BaseCommand):
         parser.add_argument('--precision', default='ns',
                             choices=['ns', 'u', 'ms', 's', 'm', 'h'],
                             help='of epoch times in the file')
-        parser.add_argument('--batch-size', type=int, default=5000, help='points per write')
+        parser.add_argument('--batch-size', type=int, default=DEFAULT_BATCH_SIZE,
+                            help='points per write')
         parser.add_argument('--no-progress', action='store_true', help='no progress bar')
         parser.add_argument('--resume-from', type=int, default=1, metavar='LINE',
                             help='skip the lines before LINE (after an interrupted import)')
@@ -66,7 +68,8 @@ class Command(BaseCommand):
                measurement: str | None = None, tags: str | None = None,
                format: str | None = None, database: str | None = None,
                retention_policy: str | None = None, precision: str = 'ns',
-               batch_size: int = 5000, no_progress: bool = False, using: str | None = None,
+               batch_size: int = DEFAULT_BATCH_SIZE, no_progress: bool = False,
+               using: str | None = None,
                resume_from: int = 1, **options: Any) -> None:
         target = self._model(model, storage)
         if target is None and measurement is None and format != 'lp' and \
@@ -76,7 +79,7 @@ class Command(BaseCommand):
         connect(alias)
         label = file if file != '-' else '<stdin>'
 
-        def problem(item: Problem) -> None:
+        def problem(item: RefusedLine) -> None:
             self.stderr.write(f'{label}:{item.line}: {item.message}')
 
         try:

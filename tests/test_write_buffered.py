@@ -19,12 +19,12 @@ from typing import Any
 import pytest
 
 import influxpy
-import influxpy.writer
+import influxpy.write.spool
 from influxpy import fields, models
 from influxpy.connection import Connection
 from influxpy.exceptions import ValidationError, WriteError
 from influxpy.testing import InfluxServer, free_port
-from influxpy.writer import BufferFull, Writer
+from influxpy.write import BufferFull, Writer
 
 from .readback import rows, stored
 
@@ -175,7 +175,7 @@ def test_server_stopped_mid_stream_loses_nothing(
 CHILD_START = '''
 import sys, influxpy
 from influxpy import fields, models
-from influxpy.writer import Writer
+from influxpy.write import Writer
 
 class Tick(models.InfluxMeasurement):
     measurement = 'ticks'
@@ -260,7 +260,7 @@ def test_eight_threads_write_and_query_through_one_connection(influx_db: Connect
 EXITING = '''
 import sys, influxpy
 from influxpy import fields, models
-from influxpy.writer import Writer
+from influxpy.write import Writer
 
 class Tick(models.InfluxMeasurement):
     measurement = 'ticks'
@@ -306,7 +306,7 @@ def test_a_damaged_spool_replays_every_intact_point(influx_db: Connection, tmp_p
     intact = spool.read_bytes()
     middle = intact.index(b'\n', len(intact) // 2) + 1
     spool.write_bytes(intact[:middle] + damage + intact[middle:] + damage)
-    with pytest.warns(influxpy.writer.SpoolCorruptWarning) if damage.strip() else \
+    with pytest.warns(influxpy.write.spool.SpoolCorruptWarning) if damage.strip() else \
             contextlib.nullcontext():
         w = Writer(spool=spool)
     w.close()
@@ -328,7 +328,7 @@ def test_a_failed_constructor_releases_the_spool(tmp_path: Path, monkeypatch: An
 
     def broken(self: Any) -> None:
         raise OSError('disk error')
-    monkeypatch.setattr(influxpy.writer._Spool, 'pending', broken)
+    monkeypatch.setattr(influxpy.write.spool.Spool, 'pending', broken)
     with pytest.raises(OSError, match='disk error'):
         Writer(spool=spool)
     monkeypatch.undo()

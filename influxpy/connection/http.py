@@ -1,13 +1,10 @@
-"""Connections: URL configuration, aliases, and the only code that talks HTTP.
+"""The only code that talks HTTP to InfluxDB: one :class:`Connection` per server.
 
-A connection is configured by a URL such as
-``influxdb://user:secret@db.example:8086/metrics?timeout=2&retries=1`` and opened
-lazily: nothing touches the network until the first query or write.
-
-The transport is the ``requests`` session of an ``influxdb.InfluxDBClient`` (the raw
-client stays available as ``connection.client``); influxpy sends its own requests on
-that session because it needs bytes in and streams out, retries that stop
-(``retries=0`` means none, not "forever"), and errors that carry the server's text.
+influxpy sends its own requests on a ``requests`` session because it needs bytes in
+and streams out, retries that stop (``retries=0`` means none, not "forever"), a
+deadline on the whole request, and errors that carry the server's text. The raw
+``influxdb.InfluxDBClient`` stays available as ``connection.client``, on a session of
+its own, for what influxpy does not cover.
 """
 
 from __future__ import annotations
@@ -16,19 +13,15 @@ import base64
 import gzip as gzip_module
 import json
 import logging
-import os
 import random
 import threading
 import time
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
 import msgpack
 
-from . import deadline as deadline_module
-from .exceptions import (
+from ..exceptions import (
     AuthenticationError,
     ConfigurationError,
     DatabaseNotFound,
@@ -36,207 +29,14 @@ from .exceptions import (
     InfluxTimeoutError,
     ServerError,
 )
+from . import deadline as deadline_module
+from .settings import DEFAULT_ALIAS, ConnectionSettings, parse_precision
 
 if TYPE_CHECKING:
     import requests
     from influxdb import InfluxDBClient
 
 log = logging.getLogger('influxpy')
-
-ENV_URL = 'INFLUX_DATABASE_URL'
-DEFAULT_ALIAS = 'default'
-SCHEMES = {'influxdb': False, 'influxdbs': True}  # scheme -> TLS
-PRECISIONS = ('ns', 'u', 'ms', 's', 'm', 'h')
-_TRUE = {'1', 'true', 'yes', 'on'}
-_FALSE = {'0', 'false', 'no', 'off'}
-
-
-def _parse_bool(name: str, value: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    text = str(value).strip().lower()
-    if text in _TRUE:
-        return True
-    if text in _FALSE:
-        return False
-    raise ConfigurationError(f'option {name}={value!r} is not a boolean (use true or false)')
-
-
-def _parse_timeout(name: str, value: Any) -> float:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise ConfigurationError(f'option {name}={value!r} is not a number of seconds') from None
-    if not number > 0 or number == float('inf'):
-        raise ConfigurationError(f'option {name}={value!r} must be a positive number of seconds')
-    return number
-
-
-def _parse_retries(name: str, value: Any) -> int:
-    try:
-        number = int(str(value))
-    except ValueError:
-        raise ConfigurationError(f'option {name}={value!r} is not a whole number') from None
-    if number < 0:
-        raise ConfigurationError(f'option {name}={value!r} must be 0 (no retries) or more')
-    return number
-
-
-def _parse_precision(name: str, value: Any) -> str:
-    if value not in PRECISIONS:
-        raise ConfigurationError(
-            f'option {name}={value!r} is not a precision; use one of {", ".join(PRECISIONS)}')
-    return str(value)
-
-
-def _parse_path(name: str, value: Any) -> str | None:
-    return str(value) if value not in (None, '') else None
-
-
-# Each option of the URL's query string, with the function that checks it.
-OPTIONS = {
-    'timeout': _parse_timeout,
-    'retries': _parse_retries,
-    'retry_max_time': _parse_timeout,
-    'retry_backoff': _parse_timeout,
-    'verify_ssl': _parse_bool,
-    'ca_file': _parse_path,
-    'precision': _parse_precision,
-    'gzip': _parse_bool,
-}
-
-
-@dataclass(frozen=True)
-class ConnectionSettings:
-    """Where a connection goes and how; ``repr`` never shows the password."""
-
-    host: str = 'localhost'
-    port: int = 8086
-    database: str | None = None
-    username: str | None = None
-    password: str | None = field(default=None, repr=False)
-    ssl: bool = False
-    path: str = ''
-    timeout: float = 5.0
-    retries: int = 3
-    retry_max_time: float = 30.0  # seconds: no retry starts after this
-    retry_backoff: float = 0.1  # seconds: the first retry waits up to twice this
-    verify_ssl: bool = True
-    ca_file: str | None = None
-    precision: str = 'ns'
-    gzip: bool = False
-
-    @property
-    def base_url(self) -> str:
-        scheme = 'https' if self.ssl else 'http'
-        host = f'[{self.host}]' if ':' in self.host else self.host
-        return f'{scheme}://{host}:{self.port}{self.path}'
-
-    @property
-    def safe_url(self) -> str:
-        """The URL with the password replaced by ``***``: for reprs, logs and errors."""
-        scheme = 'influxdbs' if self.ssl else 'influxdb'
-        user = ''
-        if self.username is not None:
-            user = quote(self.username, safe='') + (':***' if self.password else '') + '@'
-        host = f'[{self.host}]' if ':' in self.host else self.host
-        db = '/' + quote(self.database, safe='') if self.database else ''
-        return f'{scheme}://{user}{host}:{self.port}{self.path}{db}'
-
-    def __repr__(self) -> str:
-        return f'ConnectionSettings({self.safe_url!r})'
-
-
-def _check_options(options: Mapping[str, Any]) -> dict[str, Any]:
-    checked = {}
-    for name, value in options.items():
-        if name not in OPTIONS:
-            raise ConfigurationError(
-                f'unknown connection option {name!r}; valid options: {", ".join(OPTIONS)}')
-        checked[name] = OPTIONS[name](name, value)
-    return checked
-
-
-def parse_url(url: str, **options: Any) -> ConnectionSettings:
-    """Parse ``influxdb[s]://[user[:password]@]host[:port][/path]/[database][?options]``.
-
-    Keyword options override those of the query string.
-
-    >>> parse_url('influxdb://u:p@localhost:8086/metrics?timeout=2')
-    ConnectionSettings('influxdb://u:***@localhost:8086/metrics')
-    """
-    if not isinstance(url, str) or not url.strip():
-        raise ConfigurationError('the connection URL is empty')
-    try:
-        parts = urlsplit(url.strip())
-    except ValueError as exc:
-        raise ConfigurationError(f'malformed connection URL: {exc}') from None
-    if parts.scheme not in SCHEMES:
-        raise ConfigurationError(
-            f'unknown URL scheme {parts.scheme!r}; use influxdb:// (HTTP) or influxdbs:// (HTTPS)')
-    if '@' in parts.path + parts.query + parts.fragment:
-        # A '/', '?' or '#' in the password cut the URL elsewhere: echo none of it.
-        raise ConfigurationError(_ENCODE_PASSWORD)
-    if parts.fragment:
-        raise ConfigurationError('a connection URL has no #fragment')
-    try:
-        port = parts.port
-    except ValueError:
-        netloc = parts.netloc.rpartition('@')[2]  # never the userinfo
-        raise ConfigurationError(
-            f'port in {netloc!r} is not a number from 1 to 65535') from None
-    if port == 0:
-        raise ConfigurationError('port 0 is not a port a server listens on (use 1 to 65535)')
-    segments = parts.path.split('/')[1:] if parts.path else []
-    database = unquote(segments[-1]) if segments and segments[-1] else None
-    prefix = '/'.join(segments[:-1])
-    query: dict[str, str] = {}
-    try:
-        pairs = parse_qsl(parts.query, keep_blank_values=True, strict_parsing=bool(parts.query))
-    except ValueError:
-        raise ConfigurationError(f'malformed options in connection URL: {parts.query!r}') from None
-    for name, value in pairs:
-        if name in query:
-            raise ConfigurationError(f'option {name!r} is given twice in the connection URL')
-        query[name] = value
-    username = unquote(parts.username) if parts.username is not None else None
-    password = unquote(parts.password) if parts.password is not None else None
-    if options.get('username') is not None:
-        username = str(options['username'])
-    if options.get('password') is not None:
-        password = str(options['password'])
-    query.update((k, v) for k, v in options.items() if k not in ('username', 'password'))
-    checked = _check_options(query)
-    _check_tls(checked)
-    return ConnectionSettings(
-        host=parts.hostname or 'localhost',
-        port=port or 8086,
-        database=database,
-        username=username,
-        password=password,
-        ssl=SCHEMES[parts.scheme],
-        path='/' + prefix if prefix else '',
-        **checked,
-    )
-
-
-_ENCODE_PASSWORD = ("malformed connection URL: the URL's password must be percent-encoded "
-                    "(e.g. urllib.parse.quote), or pass password= separately")
-
-
-def _check_tls(options: Mapping[str, Any]) -> None:
-    """A CA file that is missing, or that would be ignored, is a configuration error."""
-    ca_file = options.get('ca_file')
-    if ca_file is None:
-        return
-    if options.get('verify_ssl') is False:
-        raise ConfigurationError(
-            'options ca_file and verify_ssl=false contradict each other: '
-            'ca_file verifies the server with that CA; drop one of them')
-    if not os.path.isfile(ca_file):
-        raise ConfigurationError(f'option ca_file={ca_file!r}: no such file')
-    if not os.access(ca_file, os.R_OK):
-        raise ConfigurationError(f'option ca_file={ca_file!r}: file not readable')
 
 
 def _basic_auth(username: str, password: str) -> str:
@@ -280,6 +80,7 @@ class Connection:
         self.settings = settings
         self.alias = alias
         self._client: InfluxDBClient | None = None
+        self._session: requests.Session | None = None
         self._lock = threading.Lock()
 
     def __repr__(self) -> str:
@@ -290,11 +91,24 @@ class Connection:
         return self.settings.database
 
     @property
+    def session(self) -> requests.Session:
+        """The HTTP session influxpy's requests go through, opened on first use; its
+        connections honour the whole-request deadline (see :mod:`.deadline`)."""
+        with self._lock:
+            if self._session is None:
+                import requests
+
+                session = requests.Session()
+                deadline_module.install(session)
+                self._session = session
+            return self._session
+
+    @property
     def client(self) -> InfluxDBClient:
-        """The raw ``influxdb.InfluxDBClient``, for what influxpy does not cover."""
+        """The raw ``influxdb.InfluxDBClient``, for what influxpy does not cover (on a
+        session of its own: its requests are the raw client's, not influxpy's)."""
         with self._lock:
             if self._client is None:
-                import requests
                 from influxdb import InfluxDBClient
 
                 s = self.settings
@@ -302,29 +116,28 @@ class Connection:
                     host=s.host, port=s.port, username=s.username or '',
                     password=s.password or '', database=s.database, ssl=s.ssl,
                     verify_ssl=(s.ca_file or s.verify_ssl), timeout=s.timeout,
-                    retries=max(s.retries, 1), path=s.path, gzip=s.gzip,
-                    session=requests.Session())
-                deadline_module.install(self._client._session)
+                    retries=max(s.retries, 1), path=s.path, gzip=s.gzip)
             return self._client
-
-    @property
-    def session(self) -> requests.Session:
-        session: requests.Session = self.client._session
-        return session
 
     def close(self) -> None:
         """Close pooled HTTP connections; the connection reopens if used again."""
         with self._lock:
             client, self._client = self._client, None
+            session, self._session = self._session, None
+        if session is not None:
+            session.close()
         if client is not None:
             client.close()
 
-    def _database(self, database: str | None) -> str:
+    def require_database(self, database: str | None = None, *, who: str = '') -> str:
+        """``database``, or the connection's; the one "no database" error otherwise
+        (``who``: the model or command that needs one, named first)."""
         db = database or self.settings.database
         if not db:
             raise ConfigurationError(
-                f'no database: give one in the URL of connection {self.alias!r} '
-                f'({self.settings.safe_url}/<database>) or pass database=')
+                f'{who + ": " if who else ""}no database: give one in the URL of connection '
+                f'{self.alias!r} ({self.settings.safe_url}/<database>), in Meta.database '
+                'or as database=')
         return db
 
     # -- HTTP ---------------------------------------------------------------
@@ -472,8 +285,9 @@ class Connection:
     def write(self, data: bytes, *, database: str | None = None,
               retention_policy: str | None = None, precision: str | None = None) -> None:
         """Write line protocol bytes; raise :class:`ServerError` with the server's text."""
-        params = {'db': self._database(database),
-                  'precision': _parse_precision('precision', precision or self.settings.precision)}
+        params = {'db': self.require_database(database),
+                  'precision': parse_precision('precision',
+                                               precision or self.settings.precision)}
         if retention_policy:
             params['rp'] = retention_policy
         headers = {'Content-Type': 'application/octet-stream'}
@@ -513,50 +327,3 @@ def _reason(exc: BaseException) -> str:
 
 
 # -- aliases ----------------------------------------------------------------
-
-_connections: dict[str, Connection] = {}
-_registry_lock = threading.Lock()
-
-
-def connect(url: str | None = None, alias: str = DEFAULT_ALIAS, **options: Any) -> Connection:
-    """Configure (not open) the connection ``alias`` from a URL.
-
-    With no URL, ``INFLUX_DATABASE_URL`` is read. Options (``timeout``, ``retries``,
-    ``verify_ssl``, ``ca_file``, ``precision``, ``gzip``) may be given in the URL's query
-    string or as keywords.
-
-    >>> connect('influxdb://localhost:8086/metrics', timeout=2)
-    <Connection 'default' influxdb://localhost:8086/metrics>
-    """
-    if url is None:
-        url = os.environ.get(ENV_URL)
-        if not url:
-            raise ConfigurationError(f'no URL given to connect() and {ENV_URL} is not set')
-    connection = Connection(parse_url(url, **options), alias)
-    with _registry_lock:
-        old = _connections.get(alias)
-        _connections[alias] = connection
-    if old is not None:
-        old.close()
-    return connection
-
-
-def get_connection(alias: str = DEFAULT_ALIAS) -> Connection:
-    """The connection configured as ``alias``; ``default`` falls back to the environment."""
-    with _registry_lock:
-        connection = _connections.get(alias)
-    if connection is not None:
-        return connection
-    if alias == DEFAULT_ALIAS and os.environ.get(ENV_URL):
-        return connect(os.environ[ENV_URL], alias)
-    hint = f' or set {ENV_URL}' if alias == DEFAULT_ALIAS else ''
-    raise ConfigurationError(
-        f'no connection named {alias!r}: call influxpy.connect(url, alias={alias!r}){hint}')
-
-
-def disconnect(alias: str = DEFAULT_ALIAS) -> None:
-    """Forget the connection ``alias`` and close its HTTP pool."""
-    with _registry_lock:
-        connection = _connections.pop(alias, None)
-    if connection is not None:
-        connection.close()

@@ -1,4 +1,5 @@
-"""Import and export against the real server: bad lines reported, the rest written."""
+"""Imports against the real server: bad lines reported with their numbers, the rest
+written; an import that loses the server says where to resume."""
 
 from __future__ import annotations
 
@@ -8,42 +9,16 @@ from typing import Any
 
 import pytest
 
-from influxpy import fields, models
 from influxpy.connection import Connection
-from influxpy.lineprotocol import quote_string_value
-from influxpy.transfer import (
-    Problem,
-    Progress,
-    TransferError,
-    export_csv,
-    format_time,
-    import_file,
-    parse_line,
-)
+from influxpy.transfer import RefusedLine, TransferError, import_file
 
-from .readback import measurements, rows
-
-
-class Reading(models.InfluxMeasurement):
-    measurement = 'readings'
-    sensor = fields.InfluxTag()
-    site = fields.InfluxTag(null=True)
-    temperature = fields.FloatField()
-    count = fields.IntegerField(null=True)
-    ok = fields.BooleanField(null=True)
-    note = fields.StringField(null=True)
-    humidity = fields.FloatField(null=True, db_name='humidity %')
-
-
-def _write(tmp_path: Path, name: str, text: str) -> Path:
-    path = tmp_path / name
-    path.write_text(text, encoding='utf-8')
-    return path
+from ..readback import measurements, rows
+from .helpers import Reading, write_file
 
 
 def test_csv_into_a_model_reports_bad_lines_and_writes_the_rest(influx_db: Connection,
                                                                 tmp_path: Path) -> None:
-    path = _write(tmp_path, 'readings.csv', (
+    path = write_file(tmp_path, 'readings.csv', (
         'time,sensor,temperature,count,ok,note,humidity %,colour\n'
         '2024-01-01T00:00:00.000000001Z,s1,21.5,3,true,"hi, ""there""",40.5,\n'  # line 2
         '1704067200000000002,s1,-0.1,,false,,,\n'                                 # line 3
@@ -56,7 +31,7 @@ def test_csv_into_a_model_reports_bad_lines_and_writes_the_rest(influx_db: Conne
         '\n'
         '2024-01-01T00:00:10Z,s2,1e-300,,,"multi\nline",,\n'                      # line 11
         '2024-01-01T00:00:11Z,s2,19,2,maybe,,,\n'))                               # line 13
-    seen: list[Problem] = []
+    seen: list[RefusedLine] = []
     report = import_file(path, model=Reading, batch_size=2, on_problem=seen.append)
     assert [p.line for p in seen] == [4, 5, 6, 7, 8, 9, 13]
     assert report.problems == seen
@@ -85,10 +60,10 @@ def test_csv_into_a_model_reports_bad_lines_and_writes_the_rest(influx_db: Conne
 
 def test_csv_header_problems_stop_before_writing(influx_db: Connection,
                                                  tmp_path: Path) -> None:
-    no_time = _write(tmp_path, 'a.csv', 'sensor,temperature\ns1,1\n')
+    no_time = write_file(tmp_path, 'a.csv', 'sensor,temperature\ns1,1\n')
     with pytest.raises(TransferError, match="no 'time' column"):
         import_file(no_time, model=Reading)
-    no_sensor = _write(tmp_path, 'b.csv', 'time,temperature\n1,1\n')
+    no_sensor = write_file(tmp_path, 'b.csv', 'time,temperature\n1,1\n')
     with pytest.raises(TransferError, match='requires the column.*sensor'):
         import_file(no_sensor, model=Reading)
     with pytest.raises(TransferError, match='tag column.*host'):
@@ -98,7 +73,7 @@ def test_csv_header_problems_stop_before_writing(influx_db: Connection,
 
 def test_csv_into_a_measurement_infers_types(influx_db: Connection, tmp_path: Path) -> None:
     influx_db.write(b'weather,city=x n=1i 1\n')  # an existing integer field keeps its type
-    path = _write(tmp_path, 'weather.csv', (
+    path = write_file(tmp_path, 'weather.csv', (
         'time,city,temp,rain,sky,n\n'
         '2012-01-01T00:00:00Z,Seattle,12.8,true,drizzle,5\n'
         '2012-01-02T00:00:00Z,Seattle,10,false,rain,6\n'
@@ -106,7 +81,7 @@ def test_csv_into_a_measurement_infers_types(influx_db: Connection, tmp_path: Pa
         '2012-01-04T00:00:00Z,Seattle,9.5,sometimes,sun,8\n'  # line 5: not a boolean
         '2012-01-05T00:00:00Z,Seattle,9.5,true,42,9.5\n'      # line 6: not an integer
         '2012-01-06T00:00:00Z,,8,,,\n'))
-    seen: list[Problem] = []
+    seen: list[RefusedLine] = []
     report = import_file(path, measurement='weather', tags=['city'], on_problem=seen.append)
     assert [p.line for p in seen] == [4, 5, 6]
     assert report.written == 3
@@ -124,7 +99,7 @@ def test_csv_into_a_measurement_infers_types(influx_db: Connection, tmp_path: Pa
 def test_line_protocol_bad_lines_and_server_refusals(influx_db: Connection,
                                                      tmp_path: Path) -> None:
     influx_db.write(b'target v=1i 1\n')  # v is an integer on the server
-    path = _write(tmp_path, 'points.lp', (
+    path = write_file(tmp_path, 'points.lp', (
         '# a comment\n'
         'cpu,host=a v=1i 10\n'                   # line 2
         'cpu,host=a v=1i,w 20\n'                 # line 3: a field without a value
@@ -133,7 +108,7 @@ def test_line_protocol_bad_lines_and_server_refusals(influx_db: Connection,
         '\n'
         'cpu,host=a v=1.5 60\n'                  # line 7: a float where v is an integer
         'cpu,host=b\\ c v=3i,s="q \\"x\\"" 70\n'))  # line 8
-    seen: list[Problem] = []
+    seen: list[RefusedLine] = []
     report = import_file(path, measurement='target', on_problem=seen.append, batch_size=10)
     assert [p.line for p in seen] == [3, 4, 5, 7]
     assert 'field type conflict' in seen[-1].message
@@ -145,12 +120,12 @@ def test_line_protocol_bad_lines_and_server_refusals(influx_db: Connection,
 
 
 def test_line_protocol_into_a_model(influx_db: Connection, tmp_path: Path) -> None:
-    path = _write(tmp_path, 'r.txt', (
+    path = write_file(tmp_path, 'r.txt', (
         'anything,sensor=s1 temperature=20,humidity\\ %=50 100\n'
         'anything,sensor=s1 temperature=21,colour="red" 200\n'   # line 2: unknown field
         'anything,sensor=s1 temperature="hot" 300\n'             # line 3: wrong type
         'anything,sensor=s1 temperature=22i,count=2i 400\n'))
-    seen: list[Problem] = []
+    seen: list[RefusedLine] = []
     report = import_file(path, model=Reading, on_problem=seen.append)
     assert [p.line for p in seen] == [2, 3]
     assert "unknown field or tag 'colour'" in seen[0].message
@@ -158,75 +133,6 @@ def test_line_protocol_into_a_model(influx_db: Connection, tmp_path: Path) -> No
     assert [(r.time_ns, r.temperature, r.humidity, r.count) for r in Reading.series.all()] == [
         (100, 20.0, 50.0, None), (400, 22.0, None, 2)]
     assert report.written == 2
-
-
-def test_export_import_round_trip(influx_db: Connection, tmp_path: Path) -> None:
-    values = [0.1 + 0.2, 1e-300, 5e-324, -1.7976931348623157e308, 1 / 3, 2.0]
-    lines = []
-    for i, value in enumerate(values):
-        tags = 'host=a\\ b,region=eu' if i % 2 else 'host=c'
-        text = quote_string_value('say "hi",\\n \\' if i == 0 else f'n{i}')
-        ok = 'true' if i % 2 else 'false'
-        lines.append(f'src,{tags} v={value!r},ok={ok},s={text} {1_700_000_000_123_456_789 + i}')
-    influx_db.write(('\n'.join(lines) + '\n').encode())
-    out = io.StringIO()
-    exported = export_csv(out, measurement='src')
-    assert exported.rows == len(values) and exported.tags == ['host', 'region']
-    text = out.getvalue()
-    assert text.splitlines()[0] == 'time,host,region,ok,s,v'
-    assert '2023-11-14T22:13:20.123456789Z' in text
-    path = _write(tmp_path, 'src.csv', text)
-    report = import_file(path, measurement='copy', tags=exported.tags)
-    assert (report.written, report.refused) == (len(values), 0)
-    original = rows(influx_db, 'SELECT * FROM src')
-    assert rows(influx_db, 'SELECT * FROM copy') == original
-    assert [row['v'] for row in original] == values
-
-    epoch = io.StringIO()
-    export_csv(epoch, query='SELECT max(v) AS m FROM src GROUP BY host', epoch='ns')
-    assert epoch.getvalue().splitlines() == [
-        'time,host,m', f'{1_700_000_000_123_456_789 + 5},a b,2.0',
-        f'{1_700_000_000_123_456_789 + 4},c,{1 / 3!r}']
-
-
-def test_export_of_a_missing_measurement(influx_db: Connection) -> None:
-    with pytest.raises(TransferError, match="'nope' has no data"):
-        export_csv(io.StringIO(), measurement='nope')
-
-
-def test_parse_line_and_format_time() -> None:
-    line = parse_line('m\\,x,t\\ k=v\\=1 f=1,i=-2i,b=T,s="a\\\\b\\"c" 123')
-    assert (line.measurement, line.tags, line.fields, line.time) == (
-        'm,x', {'t k': 'v=1'}, {'f': 1.0, 'i': -2, 'b': True, 's': 'a\\b"c'}, 123)
-    assert parse_line('m v=1', 's').time is None
-    assert parse_line('m v=1 5', 's').time == 5_000_000_000
-    for bad, words in [('m', 'no fields'), ('m,t v=1', 'key=value'),
-                       ('m v=nan', 'not a number'), ('m v=1 x', 'not a timestamp'),
-                       (',t=a v=1', 'no measurement'), (' v=1', 'no fields')]:
-        with pytest.raises(ValueError, match=words):
-            parse_line(bad)
-    assert format_time(0) == '1970-01-01T00:00:00Z'
-    assert format_time(1_500_000_000) == '1970-01-01T00:00:01.5Z'
-    assert format_time(-1) == '1969-12-31T23:59:59.999999999Z'
-
-
-class _Terminal(io.StringIO):
-    def isatty(self) -> bool:
-        return True
-
-
-def test_progress_bar_only_on_a_terminal(influx_db: Connection, tmp_path: Path) -> None:
-    path = _write(tmp_path, 'p.lp', ''.join(f'p v={i} {i}\n' for i in range(1, 200)))
-    terminal = _Terminal()
-    import_file(path, measurement='p', progress_stream=terminal)
-    assert '100%' in terminal.getvalue() and terminal.getvalue().endswith('\n')
-    pipe = io.StringIO()
-    import_file(path, measurement='p', progress_stream=pipe)
-    assert pipe.getvalue() == ''
-    bar = Progress(10, desc='x', enabled=True, stream=_Terminal())
-    bar.update(5)
-    bar.write('line 3: bad')
-    assert 'line 3: bad\n' in bar.stream.getvalue()  # type: ignore[attr-defined]
 
 
 def test_a_cell_can_never_write_a_second_point(influx_db: Connection, tmp_path: Path) -> None:
@@ -237,7 +143,7 @@ def test_a_cell_can_never_write_a_second_point(influx_db: Connection, tmp_path: 
                      b'1,"x\nevil,forged=1 stolen=42",1\n'
                      b'2,ok,2\n'
                      b'3,"ends\\",3\n')
-    seen: list[Problem] = []
+    seen: list[RefusedLine] = []
     report = import_file(path, measurement='m', tags=['host'], on_problem=seen.append)
     assert [p.line for p in seen] == [3, 5]
     assert 'newline' in seen[0].message and 'backslash' in seen[1].message
@@ -248,8 +154,8 @@ def test_a_cell_can_never_write_a_second_point(influx_db: Connection, tmp_path: 
 
 def test_line_protocol_names_are_checked_before_writing(influx_db: Connection,
                                                         tmp_path: Path) -> None:
-    path = _write(tmp_path, 'in.lp', '#comment\nm v=1 1\nm v=2 2\n')
-    seen: list[Problem] = []
+    path = write_file(tmp_path, 'in.lp', '#comment\nm v=1 1\nm v=2 2\n')
+    seen: list[RefusedLine] = []
     # A measurement the server would read as a comment is refused, not silently dropped.
     report = import_file(path, measurement='#m', on_problem=seen.append)
     assert report.written == 0 and [p.line for p in seen] == [2, 3]
@@ -263,7 +169,7 @@ def test_a_cell_over_the_csv_limit_is_reported_and_the_rest_imported(
     big = 'x' * (csv.field_size_limit() + 10)
     path = tmp_path / 'big.csv'
     path.write_text(f'time,host,v\n1,a,1\n2,{big},2\n3,c,3\n', encoding='utf-8')
-    seen: list[Problem] = []
+    seen: list[RefusedLine] = []
     report = import_file(path, measurement='m', tags=['host'], on_problem=seen.append)
     assert [(p.line, p.message) for p in seen] == [
         (3, f'cell over {csv.field_size_limit()} bytes')]
@@ -281,7 +187,7 @@ def test_lines_that_are_not_utf8_are_refused_never_changed(influx_db: Connection
         body = b'm,host=caf\xe9 v=1 1\nm,host=caf\xc3\xa9 v=2 2\n'
     path = tmp_path / f'latin1.{kind}'
     path.write_bytes(body)
-    seen: list[Problem] = []
+    seen: list[RefusedLine] = []
     report = import_file(path, measurement='m', tags=['host'] if kind == 'csv' else (),
                          on_problem=seen.append)
     line = 2 if kind == 'csv' else 1

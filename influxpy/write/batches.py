@@ -16,19 +16,18 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
-from .connection import Connection, get_connection
-from .exceptions import (
+from ..exceptions import (
     InfluxConnectionError,
     InfluxTimeoutError,
     ServerError,
     ValidationError,
     WriteError,
 )
-from .fields import Field, IntegerField
-from .lineprotocol import serializer_for
+from ..fields import ANY, BOOLEAN, FLOAT, STRING, Field
+from ..lineprotocol import serializer_for
 
 if TYPE_CHECKING:
-    from .models import InfluxMeasurement
+    from ..models import InfluxMeasurement
 
 DEFAULT_BATCH_SIZE = 5000
 Failure = tuple[int, int, ServerError]  # points[start:end] and why the server refused them
@@ -37,10 +36,6 @@ DEFAULT_WORKERS = 3
 # "field type conflict: input field \"v\" on measurement \"m\" is type integer, …"
 _CONFLICT = re.compile(r'input field "((?:[^"\\]|\\.)*)" on measurement "(?:[^"\\]|\\.)*" '
                        r'is type (\w+)')
-
-
-def connection_for(model: type[InfluxMeasurement], using: str | None = None) -> Connection:
-    return get_connection(using or model._meta.using)
 
 
 def write_points(model: type[InfluxMeasurement], objs: Iterable[InfluxMeasurement], *,
@@ -56,15 +51,15 @@ def write_points(model: type[InfluxMeasurement], objs: Iterable[InfluxMeasuremen
     points = objs if isinstance(objs, list) else list(objs)
     if not points:
         return 0
-    connection = connection_for(model, using)
-    precision = meta.precision or connection.settings.precision
+    where = meta.destination(using)
+    connection, precision = where.connection, where.precision
     serializer = serializer_for(model, precision)
     serializer.check(points)  # every value is validated before the first byte is sent
 
     def write(start: int, end: int) -> None:
         payload = ('\n'.join(serializer.lines(points[start:end])) + '\n').encode()
-        connection.write(payload, database=meta.database,
-                         retention_policy=meta.retention_policy, precision=precision)
+        connection.write(payload, database=where.database,
+                         retention_policy=where.retention_policy, precision=precision)
 
     def send(start: int, end: int) -> list[Failure]:
         return send_split(write, start, end)
@@ -155,11 +150,11 @@ def _line_type(field: Field, value: Any) -> str:
     """The type line protocol gives ``value``, in the server's words."""
     if value is None:
         return 'none'
-    if isinstance(value, bool) or type(value).__name__ == 'bool_':
-        return 'boolean'
-    if isinstance(value, str):
-        return 'string'
-    return 'integer' if isinstance(field, IntegerField) else 'float'
+    kind = field.kind
+    if kind == ANY:  # an untyped field writes each value as its own type
+        kind = BOOLEAN if value is True or value is False else \
+            STRING if isinstance(value, str) else FLOAT
+    return kind
 
 
 def _refused(model: type[InfluxMeasurement], batch: Sequence[InfluxMeasurement],

@@ -1,130 +1,29 @@
-"""``python -m influxpy demo``: a guided tour on a real time series.
-
-Starts a throwaway ``influxd`` unless a server is configured, loads Seattle's daily
-weather 2012-2015 (shipped inside the ``vega_datasets`` package, read from disk: no
-network) or, without that package, generated server metrics; declares a model with
-downsampling tiers, syncs it with backfill, and runs a few queries, printing for each
-the Python, the InfluxQL and the answer as a table. It ends with an exported CSV.
-"""
+"""The demo's tours: numbered steps, each showing the Python, the InfluxQL and the
+answer as a table."""
 
 from __future__ import annotations
 
-import contextlib
-import csv
-import importlib.util
 import inspect
-import math
-import os
-import random
-import sys
-import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, TextIO
 
-from . import fields, models
-from .aggregates import Count, Derivative, Max, Mean, Min, Sum, Top
-from .connection import Connection, connect, disconnect, parse_url
-from .exceptions import ConfigurationError
-from .quoting import quote_ident
-from .resolutions import MONDAY, Day, Duration, Hour, Week
-from .schema import Tier, list_databases, show_measurements
-from .sync import sync, tier_measurement
-from .times import EPOCH
-from .transfer import Progress, export_csv
+from .. import models
+from ..aggregates import Count, Derivative, Max, Mean, Min, Sum, Top
+from ..resolutions import MONDAY, Day, Duration, Hour, Week
+from ..schema import Tier
+from ..sync import sync, tier_measurement
+from ..times import EPOCH
+from ..transfer import Progress, export_csv
+from .demo_data import (
+    FourWeekWeather,
+    SeattleWeather,
+    ServerMetrics,
+    generate_metrics,
+    read_weather,
+)
 
-DEMO_DATABASE = 'influxpy_demo'
-WEATHER_FILE = ('_data', 'seattle-weather.csv')
-
-
-# -- the models -------------------------------------------------------------------------
-
-class SeattleWeather(models.InfluxMeasurement):
-    """One day of Seattle's weather; weekly and 4-weekly tiers kept by the server."""
-
-    measurement = 'seattle_weather'
-    city = fields.InfluxTag()
-    temp_max = fields.FloatField()          # °C
-    temp_min = fields.FloatField()          # °C
-    precipitation = fields.FloatField()     # mm
-    wind = fields.FloatField()              # m/s
-    weather = fields.StringField()          # sun, rain, drizzle, snow, fog
-
-    class Meta:
-        tiers = [Tier('1w', ('mean', 'min', 'max')),
-                 Tier('4w', ('mean', 'max'))]
-
-
-class FourWeekWeather(models.InfluxMeasurement):
-    """The 4w tier."""
-
-    measurement = 'seattle_weather_4w'
-    city = fields.InfluxTag()
-    mean_temp_max = fields.FloatField(null=True)
-    max_temp_max = fields.FloatField(null=True)
-
-    class Meta:
-        retention_policy = 'keep_inf'
-
-
-class ServerMetrics(models.InfluxMeasurement):
-    """CPU and load of a few servers every five minutes (generated)."""
-
-    measurement = 'server_metrics'
-    host = fields.InfluxTag()
-    cpu = fields.FloatField()               # percent
-    load = fields.FloatField()
-
-    class Meta:
-        tiers = [Tier('1h', ('mean', 'max')), Tier('1d', ('mean',))]
-
-
-# -- data ---------------------------------------------------------------------------------
-
-def weather_csv_path() -> str | None:
-    """``seattle-weather.csv`` inside the installed ``vega_datasets``, or None."""
-    spec = importlib.util.find_spec('vega_datasets')
-    for location in (spec.submodule_search_locations or []) if spec else []:
-        path = os.path.join(location, *WEATHER_FILE)
-        if os.path.exists(path):
-            return path
-    return None
-
-
-def read_weather(path: str) -> list[SeattleWeather]:
-    """The rows of vega's ``seattle-weather.csv`` (``2012/01/01,0.0,12.8,5.0,4.7,drizzle``)."""
-    points = []
-    with open(path, newline='', encoding='utf-8') as handle:
-        for row in csv.DictReader(handle):
-            day = datetime.strptime(row['date'], '%Y/%m/%d').replace(tzinfo=UTC)
-            points.append(SeattleWeather(
-                time=day, city='Seattle', temp_max=float(row['temp_max']),
-                temp_min=float(row['temp_min']), precipitation=float(row['precipitation']),
-                wind=float(row['wind']), weather=row['weather']))
-    return points
-
-
-def generate_metrics(days: int = 14, seed: int = 7) -> list[ServerMetrics]:
-    """Server metrics with a daily rhythm, noise and a busy afternoon (reproducible)."""
-    rng = random.Random(seed)
-    start = datetime(2024, 3, 4, tzinfo=UTC)
-    points = []
-    for host, base in (('web-1', 35.0), ('web-2', 30.0), ('db-1', 55.0)):
-        load = 1.0
-        for step in range(days * 288):
-            when = start + timedelta(minutes=5 * step)
-            hour = when.hour + when.minute / 60
-            daily = 20 * math.sin((hour - 9) / 24 * 2 * math.pi)
-            spike = 30.0 if host == 'db-1' and when.day == 12 and 14 <= hour < 16 else 0.0
-            cpu = min(100.0, max(0.0, base + daily + spike + rng.gauss(0, 4)))
-            load = max(0.0, 0.8 * load + 0.2 * cpu / 20 + rng.gauss(0, 0.05))
-            points.append(ServerMetrics(time=when, host=host, cpu=round(cpu, 2),
-                                        load=round(load, 3)))
-    return points
-
-
-# -- printing ------------------------------------------------------------------------------
 
 def format_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     """A plain text table; numbers right-aligned with one decimal."""
@@ -180,8 +79,6 @@ class Tour:
         for line in format_table(headers, rows).splitlines():
             self.say('    ' + line)
 
-
-# -- the tours ----------------------------------------------------------------------------
 
 def _week_start(day: datetime, offset: Duration | None = None) -> datetime:
     """The first start of a week at or after ``day``: by default an InfluxDB week (they
@@ -376,83 +273,3 @@ def _export(tour: Tour, model: type[models.InfluxMeasurement], tier: Tier,
     tour.say('    …')
     tour.say()
     tour.say(f'    {report.rows:,} rows written to {output}')
-
-
-# -- running ---------------------------------------------------------------------------------
-
-@contextlib.contextmanager
-def _server(url: str | None, tour: Tour) -> Iterator[str]:
-    """The demo's connection URL (with its database), starting a server when needed."""
-    if url:
-        settings = parse_url(url)
-        database = settings.database or DEMO_DATABASE
-        server = settings.safe_url.rsplit('/', 1)[0] if settings.database else \
-            settings.safe_url
-        tour.say(f'Using the InfluxDB at {server}, database {database!r}')
-        if settings.database:
-            yield url
-        else:
-            base, _, query = url.partition('?')
-            yield f'{base.rstrip("/")}/{DEMO_DATABASE}' + (f'?{query}' if query else '')
-        return
-    from .testing import start_server
-    tour.say('No server configured (--url or INFLUX_DATABASE_URL): starting a throwaway '
-             'influxd...')
-    instance = start_server()
-    try:
-        tour.say(f'InfluxDB running at {instance.http_url} (stopped and removed at the end)')
-        yield f'{instance.url}/{DEMO_DATABASE}'
-    finally:
-        instance.stop()
-
-
-DEMO_MEASUREMENTS = {SeattleWeather._meta.measurement, ServerMetrics._meta.measurement} | {
-    tier_measurement(model, tier) for model in (SeattleWeather, ServerMetrics)
-    for tier in model._meta.tiers}
-
-
-def _fresh_database(conn: Connection) -> None:
-    """Create the demo's database, or empty it if it only holds an earlier demo's data."""
-    database = conn.database or DEMO_DATABASE
-    if database in list_databases(using=conn.alias):
-        found = set(show_measurements(database, using=conn.alias))
-        if found - DEMO_MEASUREMENTS:
-            raise ConfigurationError(
-                f'database {database!r} holds other data ({", ".join(sorted(found)[:5])}…); '
-                'the demo will not touch it: point --url at a new database')
-        conn.query(f'DROP DATABASE {quote_ident(database)}', epoch=None)
-    conn.query(f'CREATE DATABASE {quote_ident(database)}', epoch=None)
-
-
-def run_demo(url: str | None = None, *, output: str | None = None, dataset: str = 'auto',
-             weather_csv: str | None = None, out: TextIO | None = None,
-             progress: bool | None = None) -> int:
-    """Run the tour; return 0. ``weather_csv`` replaces vega's file (same columns)."""
-    stream = out if out is not None else sys.stdout
-    reconfigure: Callable[..., Any] | None = getattr(stream, 'reconfigure', None)
-    if reconfigure is not None:
-        reconfigure(errors='replace')  # a terminal without UTF-8 gets '?' for '°'
-    tour = Tour(stream)
-    started = time.monotonic()
-    path = weather_csv or (weather_csv_path() if dataset in ('auto', 'weather') else None)
-    if dataset == 'weather' and path is None:
-        raise ConfigurationError("the weather dataset needs the vega_datasets package: "
-                                 "pip install vega_datasets (or use --dataset metrics)")
-    if output is None:
-        output = os.path.join(tempfile.mkdtemp(prefix='influxpy-demo-'),
-                              'weekly.csv' if path else 'hourly.csv')
-    tour.say('influxpy demo: a Django-style ORM for InfluxDB 1.x, on a real time series')
-    tour.say()
-    with _server(url, tour) as connection_url:
-        conn = connect(connection_url)
-        try:
-            _fresh_database(conn)
-            if path:
-                weather_tour(tour, path, output, progress)
-            else:
-                metrics_tour(tour, output, progress)
-        finally:
-            disconnect()
-    tour.say()
-    tour.say(f'Done in {time.monotonic() - started:.1f} s. Next: python -m influxpy --help')
-    return 0

@@ -29,29 +29,27 @@ from __future__ import annotations
 
 import atexit
 import contextlib
-import fcntl
-import json
 import logging
 import os
-import re
 import threading
 import time
 import warnings
 import weakref
 from collections import deque
 from collections.abc import Callable, Iterable
-from typing import IO, Any, NamedTuple
+from typing import Any
 
-from .connection import Connection, get_connection
-from .exceptions import (
+from ..connection import Connection, get_connection
+from ..exceptions import (
     ConfigurationError,
     InfluxConnectionError,
     InfluxPyError,
     ServerError,
     WriteError,
 )
-from .lineprotocol import serializer_for
-from .writes import send_split
+from ..lineprotocol import serializer_for
+from .batches import DEFAULT_BATCH_SIZE, send_split
+from .spool import Record, Spool, SpoolCorruptWarning, Target
 
 log = logging.getLogger('influxpy.writer')
 _JOIN_TIMEOUT = 0.5  # how long close() waits for the thread once it gave up on flushing
@@ -61,138 +59,10 @@ class BufferFull(InfluxPyError):
     """``add()`` with ``block=False`` found ``max_buffer`` points already waiting."""
 
 
-class SpoolCorruptWarning(UserWarning):
-    """Part of a spool could not be read; it was moved aside to ``PATH.corrupt``."""
-
-
-class Target(NamedTuple):
-    """Where a line goes: connection alias, database, retention policy, precision."""
-
-    alias: str
-    database: str | None
-    retention_policy: str | None
-    precision: str
-
-
-class _Record(NamedTuple):
-    target: Target
-    line: str
-    point: Any  # the instance, or the line itself when replayed from a spool
-    end: int  # the spool offset just after this record (0 without a spool)
-
-
-class _Spool:
-    """An append-only file of accepted lines and the offset up to which all are done."""
-
-    def __init__(self, path: str | os.PathLike[str]) -> None:
-        self.path = os.fspath(path)
-        self.offset_path = self.path + '.offset'
-        self.corrupt: list[tuple[int, int]] = []  # (offset, length) moved to PATH.corrupt
-        self.file: IO[bytes] = open(self.path, 'a+b')  # noqa: SIM115 - kept open
-        try:
-            fcntl.flock(self.file, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            self.file.close()
-            raise InfluxPyError(f'the spool {self.path} is used by another writer') from None
-
-    def pending(self) -> list[_Record]:
-        """The records not yet done. A line that cannot be read (damage, a torn last line)
-        is copied to ``PATH.corrupt`` and blanked in place, so the others still replay;
-        ``self.corrupt`` lists the ``(offset, length)`` of each."""
-        try:
-            with open(self.offset_path, encoding='ascii') as handle:
-                done = int(handle.read().strip() or 0)
-        except (FileNotFoundError, ValueError):
-            done = 0
-        self.file.seek(0, os.SEEK_END)
-        if done > self.file.tell():
-            done = 0  # a stale offset: replaying all is harmless, skipping is not
-        self.file.seek(done)
-        records, position = [], done
-        self.corrupt = []
-        for raw in self.file:
-            start, position = position, position + len(raw)
-            if not raw.strip():
-                continue  # a blank line holds nothing
-            record, skip = _parse(raw), 0
-            while record is None and (skip := raw.find(b'["', skip + 1)) > 0:
-                record = _parse(raw[skip:])  # damage glued before an intact record
-            if record is None:
-                self.corrupt.append((start, len(raw)))
-                continue
-            if skip:
-                self.corrupt.append((start, skip))
-            records.append(_Record(*record, position))
-        if self.corrupt:
-            self._move_aside()
-        self.file.seek(0, os.SEEK_END)
-        return records
-
-    def _move_aside(self) -> None:
-        """Copy the unreadable bytes to ``PATH.corrupt`` (kept), then blank them here."""
-        with open(self.path, 'r+b') as spool, open(self.path + '.corrupt', 'ab') as aside:
-            for start, length in self.corrupt:
-                spool.seek(start)
-                aside.write(spool.read(length))
-            aside.flush()
-            os.fsync(aside.fileno())  # safe there before it is blanked here
-            for start, length in self.corrupt:
-                spool.seek(start)
-                blank = re.sub(rb'[^\n]', b' ', spool.read(length))  # offsets stay valid
-                spool.seek(start)
-                spool.write(blank)
-            spool.flush()
-            os.fsync(spool.fileno())
-
-    def refused(self, target: Target, lines: list[str]) -> None:
-        """Keep lines the server refused in ``PATH.failed`` (same format), never dropped."""
-        with open(self.path + '.failed', 'ab') as handle:
-            handle.write(b''.join(json.dumps([*target, line]).encode() + b'\n'
-                                  for line in lines))
-            handle.flush()
-            os.fsync(handle.fileno())
-
-    def append(self, target: Target, line: str) -> int:
-        self.file.write(json.dumps([*target, line]).encode() + b'\n')
-        self.file.flush()  # in the OS before add() returns: survives the process dying
-        return self.file.tell()
-
-    def done(self, offset: int, empty: bool) -> None:
-        """Everything before ``offset`` is stored (or given up); compact when all is."""
-        if empty and offset == self.file.tell():
-            self.file.truncate(0)
-            offset = 0
-        temporary = self.offset_path + '.tmp'
-        with open(temporary, 'w', encoding='ascii') as handle:
-            handle.write(str(offset))
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, self.offset_path)
-
-    def close(self) -> None:
-        self.file.close()
-
-
-def _parse(raw: bytes) -> tuple[Target, str, str] | None:
-    """A spool line as (target, line, line), or None if it is not one writer wrote."""
-    if not raw.endswith(b'\n'):
-        return None  # torn: the writer died while appending it
-    try:
-        item = json.loads(raw.decode('utf-8'))
-    except ValueError:  # UnicodeDecodeError and JSONDecodeError both are
-        return None
-    if not (isinstance(item, list) and len(item) == 5 and isinstance(item[0], str)
-            and all(v is None or isinstance(v, str) for v in item[1:3])
-            and isinstance(item[3], str) and isinstance(item[4], str) and item[4]):
-        return None
-    alias, database, rp, precision, line = item
-    return Target(alias, database, rp, precision), line, line
-
-
 class Writer:
     """Batches points of any models in the background; see the module's docstring."""
 
-    def __init__(self, *, using: str | None = None, batch_size: int = 5000,
+    def __init__(self, *, using: str | None = None, batch_size: int = DEFAULT_BATCH_SIZE,
                  flush_interval: float = 1.0, max_buffer: int = 100_000, block: bool = True,
                  on_error: Callable[[Exception, list[Any]], Any] | None = None,
                  spool: str | os.PathLike[str] | None = None, retry_interval: float = 0.5,
@@ -213,7 +83,7 @@ class Writer:
         self.connect_wait = connect_wait
         self.failed: list[tuple[Exception, list[Any]]] = []
         self.written = 0
-        self._queue: deque[_Record] = deque()
+        self._queue: deque[Record] = deque()
         self._cond = threading.Condition()
         self._in_flight = 0
         self._flush_requested = False
@@ -222,7 +92,7 @@ class Writer:
         self._unconfigured = 0.0  # since when the target's connection is missing
         self._error: Exception | None = None  # one retrying cannot fix: the writer stopped
         self.corrupt: list[tuple[int, int]] = []  # (offset, length) moved out of the spool
-        self._spool = _Spool(spool) if spool is not None else None
+        self._spool = Spool(spool) if spool is not None else None
         if self._spool is not None:
             try:
                 self._queue.extend(self._spool.pending())
@@ -271,7 +141,7 @@ class Writer:
                 if self._closed:
                     raise InfluxPyError('the writer is closed')
                 end = self._spool.append(target, line) if self._spool is not None else 0
-                self._queue.append(_Record(target, line, point, end))
+                self._queue.append(Record(target, line, point, end))
                 if len(self._queue) >= self.batch_size:
                     self._cond.notify_all()
 
@@ -281,13 +151,11 @@ class Writer:
             groups.setdefault(type(obj), []).append(obj)
         lines: dict[int, tuple[Target, str]] = {}
         for model, group in groups.items():
-            meta = model._meta
-            connection = get_connection(self.using or meta.using)
-            connection.client  # noqa: B018 - built now: at interpreter exit imports fail
-            precision = meta.precision or connection.settings.precision
-            target = Target(connection.alias, meta.database or connection.database,
-                            meta.retention_policy, precision)
-            for obj, line in zip(group, serializer_for(model, precision).lines(group)):
+            where = model._meta.destination(self.using)
+            where.connection.session  # noqa: B018 - built now: at interpreter exit imports fail
+            target = Target(where.connection.alias, where.database, where.retention_policy,
+                            where.precision)
+            for obj, line in zip(group, serializer_for(model, where.precision).lines(group)):
                 lines[id(obj)] = (target, line)
         return [(*lines[id(obj)], obj) for obj in objs]
 
@@ -413,7 +281,7 @@ class Writer:
                 self._stopping.wait(backoff)  # the server is away: wait, then try again
                 backoff = min(backoff * 2, self.max_retry_interval)
 
-    def _stop(self, exc: Exception, batch: list[_Record]) -> None:
+    def _stop(self, exc: Exception, batch: list[Record]) -> None:
         """Stop sending on ``exc``: the points stay queued (and spooled)."""
         log.error('the writer stopped, %d points wait: %s', len(self._queue), _describe(exc))
         with self._cond:
@@ -429,9 +297,9 @@ class Writer:
             except Exception:  # noqa: BLE001 - a callback must not stop the writer
                 log.exception('the on_error callback failed')
 
-    def _send(self, batch: list[_Record]) -> bool:
+    def _send(self, batch: list[Record]) -> bool:
         """Write ``batch``; False when the server is away (everything to retry)."""
-        groups: dict[Target, list[_Record]] = {}
+        groups: dict[Target, list[Record]] = {}
         for record in batch:
             groups.setdefault(record.target, []).append(record)
         for target, records in groups.items():
@@ -446,7 +314,7 @@ class Writer:
                 return False
             self._unconfigured = 0.0
 
-            def write(start: int, end: int, records: list[_Record] = records,
+            def write(start: int, end: int, records: list[Record] = records,
                       connection: Connection = connection, target: Target = target) -> None:
                 payload = ('\n'.join(r.line for r in records[start:end]) + '\n').encode()
                 connection.write(payload, database=target.database,
@@ -466,7 +334,7 @@ class Writer:
             self.written += len(records) - sum(end - start for start, end, _ in failures)
         return True
 
-    def _refuse(self, target: Target, records: list[_Record], exc: ServerError) -> None:
+    def _refuse(self, target: Target, records: list[Record], exc: ServerError) -> None:
         """A part the server refused: not retried, kept in ``failed`` and the spool's
         ``.failed`` file, given to on_error."""
         points = [r.point for r in records]

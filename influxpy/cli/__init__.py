@@ -1,0 +1,1 @@
+"""The command line (``python -m influxpy``, ``influxpy``) and its demo."""
