@@ -186,9 +186,9 @@ def test_every_module_imports_first_and_alone() -> None:
 # Modules that do I/O or exist to do it. Not listed, because a pure import pulls them in
 # innocently: ``urllib``/``urllib.parse`` (the editable install's finder, at start-up),
 # ``threading`` (zoneinfo, dateutil), ``zoneinfo`` and ``dateutil`` themselves.
-IO_MODULES = ('influxpy.connection', 'influxpy.deadline', 'influxpy.writer', 'influxdb',
-              'requests', 'urllib3', 'http.client', 'socket', 'ssl', 'urllib.request')
-IO_PREFIXES = ('influxpy.write',)  # influxpy.writes, influxpy.writer, a write/ package
+IO_MODULES = ('influxpy.connection', 'influxdb', 'requests', 'urllib3', 'http.client', 'socket',
+              'ssl', 'urllib.request')  # with their submodules (influxpy.connection.deadline)
+IO_PREFIXES = ('influxpy.write',)  # the write/ package, and any influxpy.writes/writer
 
 
 def _does_io(name: str) -> bool:
@@ -286,7 +286,7 @@ PUBLIC = [
     'from influxpy.times import settings; settings.naive_datetime',
     f'from influxpy.exceptions import {", ".join(ERRORS)}',
     'from influxpy.sync import SyncError',
-    'from influxpy.writer import BufferFull',
+    'from influxpy.write import BufferFull, Writer',
     'from influxpy.transfer import import_file',
     'from influxpy.testing import start_server, InfluxServer',
     'from influxpy.contrib.django.storage import readings, InfluxStorage, ORMStorage',

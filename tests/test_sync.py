@@ -165,7 +165,7 @@ def test_a_model_without_a_database_is_a_configuration_error(influx_server: Any)
         class Meta:
             using = 'nodb'
     try:
-        with pytest.raises(ConfigurationError, match="Nowhere: no database to sync.*'nodb'"):
+        with pytest.raises(ConfigurationError, match="Nowhere: no database.*'nodb'"):
             sync(Nowhere)
     finally:
         influxpy.disconnect('nodb')
