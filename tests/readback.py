@@ -15,7 +15,7 @@ def rows(conn: Connection, statement: str, *,
     (result,) = conn.query(statement, database=database)
     out = []
     for series in result.get('series', []):
-        for values in series['values']:
+        for values in series.get('values', []):  # SHOW answers may have none
             out.append(dict(zip(series['columns'], values)))
     return out
 

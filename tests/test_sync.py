@@ -23,33 +23,28 @@ from influxpy.quoting import quote_ident
 from influxpy.schema import RetentionPolicy, Tier
 from influxpy.sync import SyncError, sync
 
-from .readback import stored
+from .readback import rows, stored
 
 MINUTE = 60 * 10 ** 9
 HOUR = 60 * MINUTE
 DAY = 24 * HOUR
 
 
-def show(conn: Connection, statement: str) -> list[dict[str, Any]]:
-    """The rows of a SHOW statement as dicts, as the server answers them."""
-    (result,) = conn.query(statement, epoch=None)
-    return [dict(zip(s['columns'], row)) for s in result.get('series', []) for row in s['values']]
-
-
 def policies(conn: Connection, db: str) -> dict[str, tuple[str, str, int, bool]]:
     """name -> (duration, shard group duration, replication, default), Go's text."""
     return {r['name']: (r['duration'], r['shardGroupDuration'], r['replicaN'], r['default'])
-            for r in show(conn, f'SHOW RETENTION POLICIES ON {quote_ident(db)}')}
+            for r in rows(conn, f'SHOW RETENTION POLICIES ON {quote_ident(db)}')}
 
 
 def continuous_queries(conn: Connection, db: str) -> dict[str, str]:
+    """name -> query of ``db``'s continuous queries (the answer has a series per database)."""
     (result,) = conn.query('SHOW CONTINUOUS QUERIES', epoch=None)
     return {row[0]: row[1] for s in result.get('series', []) if s['name'] == db
             for row in s.get('values', [])}
 
 
 def databases(conn: Connection) -> list[str]:
-    return [r['name'] for r in show(conn, 'SHOW DATABASES')]
+    return [r['name'] for r in rows(conn, 'SHOW DATABASES')]
 
 
 def server_state(conn: Connection, db: str) -> Any:
