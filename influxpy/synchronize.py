@@ -146,10 +146,18 @@ def sync(*models: type[InfluxMeasurement], using: str | None = None, dry_run: bo
     [Change(action='create retention policy', target='keep_90d', statement='CREATE …')]
     """
     changes: list[Change] = []
+    listed: set[tuple[str, str | None, str]] = set()
     todo = _unique(models)
     for index, model in enumerate(todo):
         steps = plan(model, using=using, backfill=backfill)
+        where = model._meta.destination(using)
         for step, (change, apply) in enumerate(steps):
+            # Models sharing a database or policy: in a dry run nothing is applied, so
+            # the next model's plan has the same change again; it is listed once.
+            key = (where.connection.alias, where.database, change.statement)
+            if key in listed:
+                continue
+            listed.add(key)
             if not dry_run:
                 try:
                     apply()
