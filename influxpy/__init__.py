@@ -11,12 +11,12 @@ if TYPE_CHECKING:
     from .connection import connect, disconnect, get_connection
     from .query.expressions import F, Now
     from .query.where import Q
-    from .sync import sync
+    from .synchronize import sync
     from .write import Writer
 
 # name -> the module that defines it
 _PUBLIC = {'connect': 'connection', 'disconnect': 'connection', 'get_connection': 'connection',
-           'fields': None, 'models': None, 'sync': 'sync', 'F': 'query.expressions',
+           'fields': None, 'models': None, 'sync': 'synchronize', 'F': 'query.expressions',
            'Now': 'query.expressions', 'Q': 'query.where', 'Writer': 'write'}
 
 __all__ = ['connect', 'disconnect', 'get_connection', 'fields', 'models', 'sync', 'F', 'Now',

@@ -15,15 +15,15 @@ from __future__ import annotations
 
 import keyword
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from .connection import Connection, get_connection
 from .exceptions import DatabaseNotFound, QueryError, ValidationError
 from .fields import FIELD_TYPES, check_name
 from .models import RESERVED_ATTRIBUTES, InfluxMeasurement
 from .quoting import quote_ident
+from .results import records
 from .schema import list_databases, list_retention_policies
 
 # Field classes by the server's type name.
@@ -35,7 +35,7 @@ _CAMEL = re.compile(r'(?<=[a-z0-9])(?=[A-Z])')
 
 
 @dataclass
-class Column:
+class ColumnInfo:
     """A tag or field of an inspected measurement."""
 
     name: str                           # the column's name on the server
@@ -47,14 +47,7 @@ class Column:
 class MeasurementInfo:
     name: str
     retention_policy: str | None        # None: the database's default policy
-    columns: list[Column] = field(default_factory=list)
-
-
-def _rows(results: Sequence[Mapping[str, Any]]) -> Iterable[tuple[str, list[Any]]]:
-    for result in results:
-        for series in result.get('series') or ():
-            for values in series.get('values') or ():
-                yield series.get('name', ''), values
+    columns: list[ColumnInfo] = field(default_factory=list)
 
 
 def inspect_measurements(database: str | None = None, measurements: Sequence[str] = (), *,
@@ -71,15 +64,16 @@ def inspect_measurements(database: str | None = None, measurements: Sequence[str
         statement = 'SHOW FIELD KEYS' if rp == default else \
             f'SHOW FIELD KEYS FROM {quote_ident(rp or "")}./.*/'
         seen_here: dict[str, dict[str, list[str]]] = {}
-        for name, (key, kind) in _rows(conn.query(statement, database=db, epoch=None)):
+        for name, row in records(conn.query(statement, database=db, epoch=None)):
+            key, kind = row['fieldKey'], row['fieldType']
             seen_here.setdefault(name, {}).setdefault(key, []).append(kind)
         for name, keys in seen_here.items():
             if name not in found:  # the default policy first, then the others by name
                 found[name] = MeasurementInfo(name, None if rp == default else rp)
                 types[name] = keys
     tag_keys: dict[str, list[str]] = {}
-    for name, (key,) in _rows(conn.query('SHOW TAG KEYS', database=db, epoch=None)):
-        tag_keys.setdefault(name, []).append(key)
+    for name, row in records(conn.query('SHOW TAG KEYS', database=db, epoch=None)):
+        tag_keys.setdefault(name, []).append(row['tagKey'])
     names = list(measurements) or sorted(found)
     missing = [name for name in names if name not in found]
     if missing:
@@ -89,8 +83,8 @@ def inspect_measurements(database: str | None = None, measurements: Sequence[str
     for name in names:
         info = found[name]
         tags = tag_keys.get(name, [])
-        info.columns = [Column(key, True) for key in tags]
-        info.columns += [Column(key, False, tuple(sorted(set(kinds))))
+        info.columns = [ColumnInfo(key, True) for key in tags]
+        info.columns += [ColumnInfo(key, False, tuple(sorted(set(kinds))))
                          for key, kinds in sorted(types[name].items())]
         out.append(info)
     return out
@@ -141,7 +135,7 @@ def _unique(name: str, taken: set[str]) -> str:
 
 # -- code -------------------------------------------------------------------------------
 
-def _field_code(column: Column) -> tuple[str, str]:
+def _field_code(column: ColumnInfo) -> tuple[str, str]:
     """``(field class, comment)`` for a field's server types."""
     types = set(column.types)
     if len(types) == 1:

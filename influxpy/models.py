@@ -18,17 +18,16 @@ import keyword
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from . import fields as f
 from .connection import DEFAULT_ALIAS, PRECISIONS, Connection, get_connection
 from .exceptions import QueryError, ValidationError
 from .fields import check_name
+from .manager import SeriesManager
 from .retention import RetentionPolicy, Tier, check_tiers
 from .times import MAX_NS, MIN_NS, InfluxTime, to_ns
-
-if TYPE_CHECKING:
-    from .manager import SeriesManager
+from .write import write_points
 
 META_OPTIONS = ('database', 'retention_policy', 'using', 'precision', 'abstract', 'tiers')
 
@@ -218,7 +217,6 @@ class SeriesDescriptor:
         if instance is not None:
             raise AttributeError('series is reached through the class: '
                                  f'{owner.__name__}.series, not through an instance')
-        from .manager import SeriesManager
         return SeriesManager(owner)
 
 
@@ -276,7 +274,6 @@ class InfluxMeasurement(metaclass=MeasurementBase):
 
     def save(self, *, using: str | None = None) -> None:
         """Validate and write this point (stamping ``time`` now if it has none)."""
-        from .write import write_points
         write_points(type(self), [self], using=using)
 
     # -- comparison and display ------------------------------------------------

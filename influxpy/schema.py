@@ -19,6 +19,7 @@ from .connection import DEFAULT_ALIAS, Connection, get_connection
 from .exceptions import QueryError
 from .quoting import quote_duration, quote_ident, quote_regex, quote_string
 from .resolutions import duration_ns, parse_go_duration
+from .results import records
 
 # Declared in retention; ``influxpy.schema.RetentionPolicy`` and ``.Tier`` stay public here.
 from .retention import INFINITE as INFINITE
@@ -37,15 +38,6 @@ class ContinuousQuery:
 def _connection(using: str | None) -> Connection:
     return get_connection(using or DEFAULT_ALIAS)
 
-
-
-def _rows(result: Mapping[str, Any]) -> list[tuple[str, dict[str, Any]]]:
-    """(series name, row as dict) for every row of a SHOW answer."""
-    out = []
-    for series in result.get('series', []) or []:
-        for values in series.get('values', []):
-            out.append((series.get('name', ''), dict(zip(series['columns'], values))))
-    return out
 
 
 def execute(statement: str, *, database: str | None = None,
@@ -67,7 +59,7 @@ def drop_database(name: str, *, using: str | None = None) -> None:
 
 def list_databases(*, using: str | None = None) -> list[str]:
     (result,) = execute('SHOW DATABASES', using=using)
-    return [row['name'] for _, row in _rows(result)]
+    return [row['name'] for _, row in records([result])]
 
 
 # -- retention policies ----------------------------------------------------------
@@ -118,7 +110,7 @@ def list_retention_policies(database: str | None = None, *,
     return [RetentionPolicy(row['name'], parse_go_duration(row['duration']) or None,
                             parse_go_duration(row['shardGroupDuration']) or None,
                             int(row['replicaN']), bool(row['default']))
-            for _, row in _rows(result)]
+            for _, row in records([result])]
 
 
 def default_retention_policy(database: str | None = None, *, using: str | None = None) -> str:
@@ -162,7 +154,7 @@ def list_continuous_queries(database: str | None = None, *,
     db = database or conn.database
     (result,) = conn.query('SHOW CONTINUOUS QUERIES', epoch=None)
     return [ContinuousQuery(row['name'], series, row['query'])
-            for series, row in _rows(result) if db is None or series == db]
+            for series, row in records([result]) if db is None or series == db]
 
 
 # -- introspection --------------------------------------------------------------------
@@ -188,7 +180,7 @@ def show_measurements(database: str | None = None, *, regex: str | None = None,
         statement += f' WITH MEASUREMENT =~ {quote_regex(regex)}'
     (result,) = conn.query(statement + _where(where), database=conn.require_database(database),
                            epoch=None)
-    return [row['name'] for _, row in _rows(result)]
+    return [row['name'] for _, row in records([result])]
 
 
 def show_tag_keys(measurement: str | None = None, database: str | None = None, *,
@@ -198,7 +190,7 @@ def show_tag_keys(measurement: str | None = None, database: str | None = None, *
     (result,) = conn.query('SHOW TAG KEYS' + _from(measurement),
                            database=conn.require_database(database), epoch=None)
     out: dict[str, list[str]] = {}
-    for name, row in _rows(result):
+    for name, row in records([result]):
         out.setdefault(name, []).append(row['tagKey'])
     return out
 
@@ -211,7 +203,7 @@ def show_tag_values(measurement: str, key: str, database: str | None = None, *,
     (result,) = conn.query(
         f'SHOW TAG VALUES{_from(measurement)} WITH KEY = {quote_ident(key)}{_where(where)}',
         database=conn.require_database(database), epoch=None)
-    return [row['value'] for _, row in _rows(result)]
+    return [row['value'] for _, row in records([result])]
 
 
 def show_field_keys(measurement: str | None = None, database: str | None = None, *,
@@ -221,7 +213,7 @@ def show_field_keys(measurement: str | None = None, database: str | None = None,
     (result,) = conn.query('SHOW FIELD KEYS' + _from(measurement),
                            database=conn.require_database(database), epoch=None)
     out: dict[str, dict[str, str]] = {}
-    for name, row in _rows(result):
+    for name, row in records([result]):
         out.setdefault(name, {})[row['fieldKey']] = row['fieldType']
     return out
 
@@ -233,7 +225,7 @@ def show_series(measurement: str | None = None, database: str | None = None, *,
     conn = _connection(using)
     (result,) = conn.query('SHOW SERIES' + _from(measurement) + _where(where),
                            database=conn.require_database(database), epoch=None)
-    return [row['key'] for _, row in _rows(result)]
+    return [row['key'] for _, row in records([result])]
 
 
 def drop_measurement(measurement: str, database: str | None = None, *,

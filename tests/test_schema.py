@@ -11,7 +11,7 @@ from influxpy import fields, models, schema
 from influxpy.connection import Connection
 from influxpy.exceptions import QueryError, ValidationError
 from influxpy.schema import RetentionPolicy, Tier
-from influxpy.sync import sync, tier_measurement
+from influxpy.synchronize import sync, tier_measurement
 
 HOUR = 3_600_000_000_000
 MINUTE = 60_000_000_000

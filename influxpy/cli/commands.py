@@ -21,7 +21,7 @@ from ..exceptions import InfluxPyError
 
 if TYPE_CHECKING:
     from ..models import InfluxMeasurement
-    from ..sync import Change
+    from ..synchronize import Change
     from ..transfer import RefusedLine
 
 PROG = 'influxpy'
@@ -105,7 +105,7 @@ def _print(*parts: Any, file: Any = None) -> None:
 # -- commands --------------------------------------------------------------------------------
 
 def cmd_sync(args: argparse.Namespace) -> int:
-    from ..sync import sync
+    from ..synchronize import sync
 
     models = [model for spec in args.models for model in load_models(spec)]
     _connect(args)

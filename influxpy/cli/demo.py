@@ -21,7 +21,7 @@ from ..connection import Connection, connect, disconnect, parse_url
 from ..exceptions import ConfigurationError
 from ..quoting import quote_ident
 from ..schema import list_databases, show_measurements
-from ..sync import tier_measurement
+from ..synchronize import tier_measurement
 from .demo_data import SeattleWeather, ServerMetrics, weather_csv_path
 from .tours import Tour, metrics_tour, weather_tour
 

@@ -13,7 +13,7 @@ from .. import models
 from ..aggregates import Count, Derivative, Max, Mean, Min, Sum, Top
 from ..resolutions import MONDAY, Day, Duration, Hour, Week
 from ..schema import Tier
-from ..sync import sync, tier_measurement
+from ..synchronize import sync, tier_measurement
 from ..times import EPOCH
 from ..transfer import Progress, export_csv
 from .demo_data import (

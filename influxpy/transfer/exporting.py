@@ -20,6 +20,7 @@ from typing import Any, TextIO
 from ..connection import get_connection
 from ..exceptions import InfluxPyError
 from ..quoting import quote_ident
+from ..results import iter_series, records
 from ..times import PRECISION_NS, rfc3339
 from .errors import TransferError
 
@@ -78,14 +79,10 @@ def export_csv(out: TextIO, *, measurement: str | None = None, query: str | None
     if measurement is not None:
         source = (f'{quote_ident(retention_policy)}.' if retention_policy else '') + \
             quote_ident(measurement)
-        for result in conn.query(f'SHOW TAG KEYS FROM {quote_ident(measurement)}',
-                                 database=database, epoch=None):
-            for series in result.get('series') or ():
-                tags += [key for (key,) in series.get('values') or ()]
-        for result in conn.query(f'SHOW FIELD KEYS FROM {source}', database=database,
-                                 epoch=None):
-            for series in result.get('series') or ():
-                fields_ += sorted({key for key, _ in series.get('values') or ()})
+        tags = [row['tagKey'] for _, row in records(conn.query(
+            f'SHOW TAG KEYS FROM {quote_ident(measurement)}', database=database, epoch=None))]
+        fields_ = sorted({row['fieldKey'] for _, row in records(conn.query(
+            f'SHOW FIELD KEYS FROM {source}', database=database, epoch=None))})
         if not fields_:
             raise TransferError(f'measurement {measurement!r} has no data'
                                 + (f' in retention policy {retention_policy!r}'
@@ -100,31 +97,30 @@ def export_csv(out: TextIO, *, measurement: str | None = None, query: str | None
     divisor = PRECISION_NS[epoch] if epoch else 1
     rows = 0
     layouts: dict[tuple[tuple[str, ...], tuple[str, ...]], list[tuple[str, Any]]] = {}
-    for chunk in conn.query_chunks(query, params=params, database=database, epoch='ns',
-                                   chunk_size=chunk_size):
-        for series in chunk.get('series') or ():
-            columns = tuple(series.get('columns') or ())
-            series_tags = series.get('tags') or {}
-            key = (columns, tuple(sorted(series_tags)))
-            layout = layouts.get(key)
-            if layout is None:
-                if header is None:
-                    header = ([TIME] if TIME in columns else []) + sorted(series_tags) + \
-                        [c for c in columns if c != TIME]
-                    writer.writerow(header)
-                layout = layouts[key] = _layout(header, columns, series_tags)
-            for values in series.get('values') or ():
-                cells = []
-                for source_kind, where in layout:
-                    if source_kind == 'tag':
-                        cells.append(series_tags.get(where) or '')
-                    elif source_kind == 'time':
-                        ns = values[where]
-                        cells.append(str(ns // divisor) if epoch else format_time(ns))
-                    else:
-                        cells.append(csv_cell(values[where]))
-                writer.writerow(cells)
-                rows += 1
+    for series in iter_series(conn.query_chunks(query, params=params, database=database,
+                                                epoch='ns', chunk_size=chunk_size)):
+        columns = tuple(series.get('columns') or ())
+        series_tags = series.get('tags') or {}
+        key = (columns, tuple(sorted(series_tags)))
+        layout = layouts.get(key)
+        if layout is None:
+            if header is None:
+                header = ([TIME] if TIME in columns else []) + sorted(series_tags) + \
+                    [c for c in columns if c != TIME]
+                writer.writerow(header)
+            layout = layouts[key] = _layout(header, columns, series_tags)
+        for values in series.get('values') or ():
+            cells = []
+            for source_kind, where in layout:
+                if source_kind == 'tag':
+                    cells.append(series_tags.get(where) or '')
+                elif source_kind == 'time':
+                    ns = values[where]
+                    cells.append(str(ns // divisor) if epoch else format_time(ns))
+                else:
+                    cells.append(csv_cell(values[where]))
+            writer.writerow(cells)
+            rows += 1
     return ExportReport(rows, header or [], tags)
 
 

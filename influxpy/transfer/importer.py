@@ -11,6 +11,7 @@ from .. import fields as f
 from ..exceptions import ValidationError
 from ..lineprotocol import format_line
 from ..quoting import quote_ident
+from ..results import records
 from ..times import PRECISION_NS, unique_now_ns
 from .errors import KEPT_PROBLEMS, ImportReport, RefusedLine, TransferError
 from .progress import Progress
@@ -111,8 +112,7 @@ class Importer:
         statement = f'SHOW FIELD KEYS FROM {quote_ident(measurement)}'
         to = self.destination
         out: dict[str, str] = {}
-        for result in to.connection.query(statement, database=to.database, epoch=None):
-            for series in result.get('series') or ():
-                for key, kind in series.get('values') or ():
-                    out.setdefault(key, kind)
+        answer = to.connection.query(statement, database=to.database, epoch=None)
+        for _, row in records(answer):
+            out.setdefault(row['fieldKey'], row['fieldType'])
         return out

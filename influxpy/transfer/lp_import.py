@@ -1,12 +1,12 @@
 """Reading line protocol for an import: each line parsed as InfluxDB reads it
-(``influxpy.line_parser``), then written as it is or checked against a model."""
+(``influxpy.lineprotocol.parse``), then written as it is or checked against a model."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
 
-from ..line_parser import Line, logical_lines, parse_line, strip_line
+from ..lineprotocol import Line, logical_lines, parse_line, strip_line
 from .errors import ImportReport
 from .importer import Importer, model_column
 

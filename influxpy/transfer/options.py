@@ -1,5 +1,5 @@
 """The command-line options of imports and exports (argparse), shared by
-``python -m influxpy`` and, for exports, Django's ``influxpy_export``."""
+``python -m influxpy`` and Django's ``influxpy_import`` and ``influxpy_export``."""
 
 from __future__ import annotations
 

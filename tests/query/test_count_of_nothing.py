@@ -9,7 +9,7 @@ from influxpy import fields, models
 from influxpy.aggregates import Count, Max
 from influxpy.connection import Connection
 from influxpy.schema import Tier
-from influxpy.sync import sync
+from influxpy.synchronize import sync
 
 MINUTE = 60 * 10**9
 HOUR = 60 * MINUTE

@@ -13,7 +13,7 @@ from influxpy import fields, models
 from influxpy.aggregates import Count, Max, Sum
 from influxpy.connection import Connection
 from influxpy.schema import Tier
-from influxpy.sync import sync
+from influxpy.synchronize import sync
 from influxpy.times import rfc3339
 
 MINUTE = 60 * 10**9

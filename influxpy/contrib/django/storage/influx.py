@@ -30,7 +30,7 @@ from ....retention import RetentionPolicy, Tier
 from ....write import DEFAULT_BATCH_SIZE, Writer
 from ..handlers import connections
 from .base import ReadingStorage
-from .intervals import Interval, calendar_buckets, computing_zone, to_us
+from .intervals import Interval, calendar_buckets, computing_zone, from_us, to_us
 from .measurement import measurement_for, retention_from_option, tiers_from_option
 from .reading_model import DEFAULT_MODEL, DEVICE
 from .types import MAX_TIME, DeviceReading, Features, ReadingFilter
@@ -217,7 +217,8 @@ class InfluxStorage(ReadingStorage):
         if low > high:
             return []
         spans = []
-        for start, end in calendar_buckets(_from_ns(low), _from_ns(high), interval.calendar, zone):
+        for start, end in calendar_buckets(from_us(low // 1000), from_us(high // 1000),
+                                           interval.calendar, zone):
             lo = max(low, to_us(start) * 1000)
             hi = min(high, to_us(end) * 1000 - 1)
             if lo <= hi:
@@ -288,10 +289,6 @@ def _plain(value: datetime, tz: tzinfo) -> datetime:
     plain = datetime(utc.year, utc.month, utc.day, utc.hour, utc.minute, utc.second,
                      utc.microsecond, tzinfo=UTC)
     return plain.astimezone(tz)
-
-
-def _from_ns(ns: int) -> datetime:
-    return datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=ns // 1000)
 
 
 def _fixed_offset(tz: tzinfo) -> timedelta | None:

@@ -26,11 +26,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 
 from ....exceptions import QueryError
+from ....times import EPOCH
 
 FIXED_NAMED = {'minute': 60_000_000, 'hour': 3_600_000_000}
 CALENDAR = ('day', 'week', 'month')
 NAMED = (*FIXED_NAMED, *CALENDAR)
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True)

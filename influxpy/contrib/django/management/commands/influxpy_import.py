@@ -12,7 +12,7 @@ from django.utils.module_loading import import_string
 
 from .....exceptions import InfluxPyError
 from .....models import InfluxMeasurement
-from .....transfer import RefusedLine, import_file
+from .....transfer import RefusedLine, add_import_arguments, import_file
 from .....write import DEFAULT_BATCH_SIZE
 from ...handlers import get_storage
 from ._common import connect
@@ -22,26 +22,9 @@ class Command(BaseCommand):
     help = 'Import a CSV or line-protocol file into InfluxDB; refused lines are reported.'
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument('file', help="the file ('-': standard input)")
-        target = parser.add_mutually_exclusive_group()
-        target.add_argument('--model', metavar='dotted.path.Model',
-                            help='an influxpy model to import into')
+        target = add_import_arguments(parser, model_metavar='dotted.path.Model')
         target.add_argument('--storage', action='store_true',
                             help="into the InfluxDB reading storage's measurement")
-        target.add_argument('--measurement', help='a measurement to import into')
-        parser.add_argument('--tags', metavar='a,b', help='CSV columns that are tags')
-        parser.add_argument('--format', choices=['csv', 'lp'],
-                            help='default: from the file name (.lp/.line/.txt: line protocol)')
-        parser.add_argument('--database', help="the database (default: the connection's)")
-        parser.add_argument('--retention-policy', help='the retention policy to write to')
-        parser.add_argument('--precision', default='ns',
-                            choices=['ns', 'u', 'ms', 's', 'm', 'h'],
-                            help='of epoch times in the file')
-        parser.add_argument('--batch-size', type=int, default=DEFAULT_BATCH_SIZE,
-                            help='points per write')
-        parser.add_argument('--no-progress', action='store_true', help='no progress bar')
-        parser.add_argument('--resume-from', type=int, default=1, metavar='LINE',
-                            help='skip the lines before LINE (after an interrupted import)')
         parser.add_argument('--using', default=None, help='the INFLUXPY alias')
 
     def _model(self, model: str | None, storage: bool) -> type[InfluxMeasurement] | None:

@@ -9,7 +9,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from .....exceptions import InfluxPyError
-from .....sync import Change, sync
+from .....synchronize import Change, sync
 from ...discovery import discover_measurements
 from ...handlers import get_storage
 from ._common import connect

@@ -12,7 +12,7 @@ import pytest
 
 from influxpy.connection import Connection
 from influxpy.exceptions import ServerError
-from influxpy.line_parser import parse_line
+from influxpy.lineprotocol import parse_line
 from influxpy.quoting import quote_ident
 from influxpy.transfer import RefusedLine, import_file
 

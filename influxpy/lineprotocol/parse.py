@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from .times import INT64_MAX, INT64_MIN, MAX_NS, MIN_NS, PRECISION_NS
+from ..times import INT64_MAX, INT64_MIN, MAX_NS, MIN_NS, PRECISION_NS
 
 LEADING_SPACE = ' \t\x00'
 _FLOAT = re.compile(r'-?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?')

@@ -21,6 +21,7 @@ from . import schema
 from .connection import Connection
 from .exceptions import InfluxPyError
 from .quoting import quote_ident, quote_time
+from .results import records
 
 if TYPE_CHECKING:
     from .models import InfluxMeasurement
@@ -118,11 +119,12 @@ def plan(model: type[InfluxMeasurement], *, using: str | None = None,
 def _backfill(conn: Connection, db: str, model: type[InfluxMeasurement],
               tier: schema.Tier) -> Callable[[], object]:
     def run() -> object:
-        (first,) = conn.query(f'SELECT * FROM {_source(db, model)} LIMIT 1', database=db)
-        if not first.get('series'):
+        answer = conn.query(f'SELECT * FROM {_source(db, model)} LIMIT 1', database=db)
+        first = next(records(answer), None)
+        if first is None:
             return None  # no raw points yet
         res = tier.resolution
-        start = first['series'][0]['values'][0][0] // res * res
+        start = first[1]['time'] // res * res
         if tier.keep:
             # Only what the tier keeps: a bucket older than its retention would be
             # refused ("points beyond retention policy dropped") and stop the sync. The
@@ -144,10 +146,18 @@ def sync(*models: type[InfluxMeasurement], using: str | None = None, dry_run: bo
     [Change(action='create retention policy', target='keep_90d', statement='CREATE …')]
     """
     changes: list[Change] = []
+    listed: set[tuple[str, str | None, str]] = set()
     todo = _unique(models)
     for index, model in enumerate(todo):
         steps = plan(model, using=using, backfill=backfill)
+        where = model._meta.destination(using)
         for step, (change, apply) in enumerate(steps):
+            # Models sharing a database or policy: in a dry run nothing is applied, so
+            # the next model's plan has the same change again; it is listed once.
+            key = (where.connection.alias, where.database, change.statement)
+            if key in listed:
+                continue
+            listed.add(key)
             if not dry_run:
                 try:
                     apply()
