@@ -4,7 +4,7 @@
 # (ruff, mypy) and runs the whole suite against a real server. Arguments go to pytest.
 #
 #   ./run_tests.sh                 # everything
-#   ./run_tests.sh tests/test_connection_url.py -x
+#   ./run_tests.sh tests/connection/test_settings.py -x
 #   INFLUX_DATABASE_URL=influxdb://localhost:8086 ./run_tests.sh   # use your own server
 set -euo pipefail
 cd "$(dirname "$0")"

@@ -26,7 +26,7 @@ from influxpy.exceptions import ValidationError, WriteError
 from influxpy.testing import InfluxServer, free_port
 from influxpy.write import BufferFull, Writer
 
-from .readback import rows, stored
+from ..readback import rows, stored
 
 
 class Tick(models.InfluxMeasurement):

@@ -14,7 +14,7 @@ from influxpy.connection import Connection
 from influxpy.exceptions import ValidationError, WriteError
 from influxpy.quoting import quote_ident
 
-from .readback import measurements, stored
+from ..readback import measurements, stored
 
 
 class Sensor(models.InfluxMeasurement):

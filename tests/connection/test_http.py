@@ -340,3 +340,20 @@ def test_timeout_bounds_the_wait_for_each_chunk_of_a_stream() -> None:
     finally:
         stop.set()
         influxpy.disconnect('drip')
+
+
+def test_influxpy_has_its_own_session_and_the_raw_client_another(
+        influx_db: Connection) -> None:
+    from influxpy.connection import deadline
+
+    session = influx_db.session
+    assert session is influx_db.session  # opened once
+    assert influx_db.client._session is not session
+    # influxpy's requests are bounded by the whole-request deadline; the raw client's not.
+    pools = session.get_adapter('http://x').poolmanager.pool_classes_by_scheme
+    assert pools['http'] is deadline._HTTPPool
+    assert influx_db.ping()
+    assert influx_db.client.ping()  # the raw client works on its own session
+    influx_db.close()
+    assert influx_db._session is None and influx_db._client is None
+    assert influx_db.ping()  # reopens

@@ -10,7 +10,7 @@ import pandas.testing as pdt
 from influxpy import fields, models
 from influxpy.connection import Connection
 
-from .readback import rows, stored
+from ..readback import rows, stored
 
 
 class Probe(models.InfluxMeasurement):
