@@ -10,13 +10,10 @@ the model's metaclass before anything is built.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .. import fields as f
 from ..times import unique_now_ns
-
-if TYPE_CHECKING:
-    pass
 
 MEASUREMENT_ESCAPES = str.maketrans({',': '\\,', ' ': '\\ '})
 KEY_ESCAPES = str.maketrans({',': '\\,', '=': '\\=', ' ': '\\ '})
