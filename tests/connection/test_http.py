@@ -6,7 +6,7 @@ import logging
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 
@@ -298,24 +298,11 @@ def test_timeout_bounds_a_request_to_a_server_sending_one_byte_at_a_time() -> No
     stop = threading.Event()
     port = _dripping_server(stop)
     conn = influxpy.connect(f'influxdb://127.0.0.1:{port}/db?timeout=1&retries=0', alias='drip')
-    outcome: list[BaseException | str] = []
-
-    def ping() -> None:
-        try:
-            outcome.append(conn.ping())
-        except BaseException as exc:  # noqa: BLE001 - reported below
-            outcome.append(exc)
-
     try:
-        worker = threading.Thread(target=ping, daemon=True)
-        worker.start()
-        worker.join(30)  # a safety limit, not a speed assertion
-        assert not worker.is_alive(), 'ping() still running against a dripping server'
-        assert isinstance(outcome[0], InfluxTimeoutError), outcome
+        _times_out(conn.ping, 'ping()')
     finally:
         stop.set()
         influxpy.disconnect('drip')
-
 
 def test_timeout_bounds_the_wait_for_each_chunk_of_a_stream() -> None:
     stop = threading.Event()
@@ -323,24 +310,28 @@ def test_timeout_bounds_the_wait_for_each_chunk_of_a_stream() -> None:
             b'Transfer-Encoding: chunked\r\n\r\n')
     port = _dripping_server(stop, head)
     conn = influxpy.connect(f'influxdb://127.0.0.1:{port}/db?timeout=1&retries=0', alias='drip')
-    outcome: list[BaseException | list[object]] = []
-
-    def read() -> None:
-        try:
-            outcome.append(list(conn.query_chunks('SELECT * FROM m')))
-        except BaseException as exc:  # noqa: BLE001 - reported below
-            outcome.append(exc)
-
     try:
-        worker = threading.Thread(target=read, daemon=True)
-        worker.start()
-        worker.join(30)  # a safety limit, not a speed assertion
-        assert not worker.is_alive(), 'query_chunks() still running against a dripping server'
-        assert isinstance(outcome[0], InfluxTimeoutError), outcome
+        _times_out(lambda: list(conn.query_chunks('SELECT * FROM m')), 'query_chunks()')
     finally:
         stop.set()
         influxpy.disconnect('drip')
 
+
+def _times_out(call: Callable[[], object], what: str) -> None:
+    """``call()`` in a thread must end, and with InfluxTimeoutError."""
+    outcome: list[object] = []
+
+    def run() -> None:
+        try:
+            outcome.append(call())
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            outcome.append(exc)
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    worker.join(30)  # a safety limit, not a speed assertion
+    assert not worker.is_alive(), f'{what} still running against a dripping server'
+    assert isinstance(outcome[0], InfluxTimeoutError), outcome
 
 def test_influxpy_has_its_own_session_and_the_raw_client_another(
         influx_db: Connection) -> None:
