@@ -19,7 +19,8 @@ setup(
     ],
     extras_require={
         'pandas': ['pandas>=2.0'],
-        'django': ['Django>=4.2', 'djangorestframework>=3.14'],
+        'django': ['Django>=4.2', 'djangorestframework>=3.14', 'drf-spectacular>=0.27',
+                   'drf-spectacular-sidecar>=2024.1', 'orjson>=3.9'],
         'docker': ['docker>=6.0'],
         'demo': ['vega_datasets>=0.9'],
         'dev': [
@@ -34,6 +35,9 @@ setup(
             'types-python-dateutil',
             'Django>=4.2',
             'djangorestframework>=3.14',
+            'drf-spectacular>=0.27',
+            'drf-spectacular-sidecar>=2024.1',
+            'orjson>=3.9',
             'pytest-django>=4.8',
             'psycopg[binary]>=3.1',
         ],

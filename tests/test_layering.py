@@ -47,7 +47,8 @@ def configure_django(setup=False):
 
 # The import names of setup.py's extras: a module needing one that is not installed is
 # skipped (in the project's venv they all are).
-EXTRAS = {'pandas', 'numpy', 'django', 'rest_framework', 'docker', 'vega_datasets', 'pytest',
+EXTRAS = {'pandas', 'numpy', 'django', 'rest_framework', 'drf_spectacular', 'orjson', 'docker',
+          'vega_datasets', 'pytest',
           'selenium'}
 
 def import_alone(name):

@@ -1,0 +1,1 @@
+"""The measurements the API exposes, each as a :class:`Source`."""
