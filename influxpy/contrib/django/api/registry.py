@@ -1,0 +1,39 @@
+"""Which sources the API exposes: ``INFLUXPY_API['MEASUREMENTS']`` and the readings."""
+
+from __future__ import annotations
+
+from django.utils.module_loading import import_string
+
+from influxpy.models import InfluxMeasurement
+
+from ..discovery import discover_measurements
+from ..problems import StorageConfigurationError
+from .conf import api_settings
+from .sources.base import Source
+from .sources.model import ModelSource
+
+
+def exposed() -> dict[str, Source]:
+    """The exposed sources by name, in the order they are listed (built per request:
+    settings may change, and building one is cheap)."""
+    config = api_settings()
+    if config.MEASUREMENTS is None:
+        models, _ = discover_measurements()
+    else:
+        models = []
+        for path in config.MEASUREMENTS:
+            model = import_string(path)
+            if not (isinstance(model, type) and issubclass(model, InfluxMeasurement)):
+                raise StorageConfigurationError(
+                    f"INFLUXPY_API['MEASUREMENTS']: {path!r} is not an influxpy measurement")
+            models.append(model)
+    out: dict[str, Source] = {}
+    for model in models:
+        source = ModelSource(model)
+        out.setdefault(source.name, source)
+    if config.READINGS:
+        from ..storage import get_storage
+        from .sources.readings import ReadingsSource
+
+        out[config.READINGS] = ReadingsSource(config.READINGS, get_storage())
+    return out

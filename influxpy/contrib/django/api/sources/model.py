@@ -1,0 +1,247 @@
+"""An influxpy measurement as an API source, through its QuerySets and bulk writes."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from functools import reduce
+from typing import Any
+
+from influxpy import aggregates
+from influxpy.exceptions import QueryError, WriteError
+from influxpy.fields import NUMERIC_KINDS
+from influxpy.models import InfluxMeasurement
+from influxpy.query.queryset import QuerySet
+from influxpy.query.where import Q
+from influxpy.retention import retention_literal
+
+from ..types import (
+    APIError,
+    Downsampler,
+    ParameterError,
+    PointIn,
+    PointsQuery,
+    Selectors,
+    SeriesQuery,
+    TagFilter,
+    TimeRange,
+)
+from .base import FieldInfo, Page, SeriesPoints, Source, series_key
+from .buckets import bucketed
+from .paging import cut_page, fetch_descending, fetch_range, metadata_page, per_series
+
+FUNCTIONS = {'mean': aggregates.Mean, 'median': aggregates.Median, 'mode': aggregates.Mode,
+             'min': aggregates.Min, 'max': aggregates.Max, 'sum': aggregates.Sum,
+             'count': aggregates.Count, 'first': aggregates.First, 'last': aggregates.Last,
+             'spread': aggregates.Spread, 'stddev': aggregates.Stddev}
+# Downsamplers that take any field type; the others need numbers.
+ANY_TYPE = ('count', 'first', 'last', 'mode')
+
+
+class ModelSource(Source):
+    kind = 'measurement'
+
+    def __init__(self, model: type[InfluxMeasurement], name: str | None = None) -> None:
+        self.model = model
+        self.meta = model._meta
+        self.name = name or self.meta.measurement
+
+    @property
+    def fields(self) -> Sequence[FieldInfo]:
+        return [FieldInfo(name, field.kind) for name, field in self.meta.fields.items()]
+
+    @property
+    def tags(self) -> Sequence[str]:
+        return list(self.meta.tags)
+
+    def describe(self) -> dict[str, Any]:
+        out = super().describe()
+        out['tiers'] = [{'resolution': t.literal, 'functions': list(t.functions),
+                         'keep': retention_literal(t.keep), 'measurement':
+                         t.measurement(self.meta.measurement),
+                         'retention_policy': t.retention_policy} for t in self.meta.tiers]
+        rp = self.meta.retention
+        if rp is not None:
+            out['retention'] = {'name': rp.name, 'duration': retention_literal(rp.duration)}
+        elif self.meta.retention_policy:
+            out['retention'] = {'name': self.meta.retention_policy, 'duration': None}
+        return out
+
+    # -- reading -----------------------------------------------------------------------
+
+    def visible(self, tags: tuple[TagFilter, ...], selectors: Selectors) -> QuerySet | None:
+        """The QuerySet of what the filters and the selectors let through; None: nothing."""
+        qs: QuerySet = self.model.series.all()
+        for flt in tags:
+            lookup = 'exact' if flt.lookup == 'exact' else flt.lookup
+            value = list(flt.value) if isinstance(flt.value, tuple) else flt.value
+            qs = qs.filter(**{f'{flt.tag}__{lookup}': value})
+        if selectors is None:
+            return qs
+        allowed = [s for s in selectors if all(k in self.meta.tags for k in s)]
+        if not allowed:
+            return None
+        if any(not s for s in allowed):
+            return qs
+        return qs.filter(reduce(lambda a, b: a | b, (Q(**_kwargs(s)) for s in allowed)))
+
+    def spans(self, qs: QuerySet) -> dict[str, SeriesPoints]:
+        """Every series of ``qs`` with its first and last point time."""
+        found: dict[str, SeriesPoints] = {}
+        for descending in (False, True):
+            ordered = qs.group_by('*').order_by('-time' if descending else 'time')[:1]
+            for result in ordered:
+                tags = _tags(result.tags)
+                if not result.points:
+                    continue
+                span = found.setdefault(series_key(tags), SeriesPoints(tags))
+                when = result.points[0]['time'].time_ns
+                if descending:
+                    span.last = when
+                else:
+                    span.first = when
+        return found
+
+    def series(self, query: SeriesQuery, selectors: Selectors) -> list[SeriesPoints]:
+        qs = self.visible(query.tags, selectors)
+        if qs is None:
+            return []
+        spans = self.spans(qs)
+        keys = sorted(k for k in spans if query.cursor is None or k > query.cursor)
+        return [spans[k] for k in keys[:query.limit + 1]]
+
+    def points(self, query: PointsQuery, selectors: Selectors) -> Page:
+        qs = self.visible(query.tags, selectors)
+        names = self.value_names(query)
+        granularity = query.granularity.name if query.granularity else None
+        if qs is None or query.time.empty:
+            return Page([], granularity, names)
+        spans = self.spans(qs)
+        if query.limit == 0 or not spans:
+            return metadata_page(spans, names, granularity)
+        span = fetch_range(query)
+        if span.empty:
+            return cut_page(query, [], names, granularity)
+        qs = _bounded(qs, span.low, span.high)
+        desc = fetch_descending(query)
+        fetched: dict[str, SeriesPoints] = {}
+        if query.granularity is None:
+            wanted = self.field_names(query)
+            ordered = qs.only(*wanted).group_by('*').order_by('-time' if desc else 'time')
+            if query.tz != 'UTC':
+                ordered = ordered.tz(query.tz)
+            for result in ordered[:per_series(query)]:
+                rows = fetched.setdefault(series_key(_tags(result.tags)),
+                                          _copy(spans, result.tags)).rows
+                for point in result.points:
+                    values = {n: point.get(n) for n in wanted}
+                    if any(v is not None for v in values.values()):
+                        rows.append((point['time'].time_ns, values))
+        else:
+            low = span.low if span.low is not None else min(s.first or 0 for s in spans.values())
+            high = span.high if span.high is not None else max(
+                s.last or 0 for s in spans.values())
+            annotations = self.annotations(query)
+            limit = per_series(query)
+
+            def build(lo: int, hi: int) -> QuerySet:
+                built = _bounded(qs, lo, hi).annotate(**annotations).group_by('*')
+                return built.order_by('-time') if desc else built
+
+            counts: dict[str, int] = {}
+            for tags, when, values in bucketed(build, query.granularity, query.tz, low, high,
+                                               query.fill):
+                key = series_key(tags)
+                if counts.get(key, 0) >= limit:
+                    continue
+                counts[key] = counts.get(key, 0) + 1
+                fetched.setdefault(key, _copy(spans, tags)).rows.append((when, values))
+        return cut_page(query, fetched.values(), names, granularity)
+
+    def field_names(self, query: PointsQuery) -> list[str]:
+        if query.fields is not None:
+            return list(query.fields)
+        if query.granularity is None:
+            return list(self.meta.fields)
+        return [n for n, f in self.meta.fields.items()
+                if f.kind in NUMERIC_KINDS or f.kind == 'any'] or list(self.meta.fields)
+
+    def value_names(self, query: PointsQuery) -> list[str]:
+        if query.granularity is None:
+            return self.field_names(query)
+        return [f'{d.name}_{f}' for d in query.downsamplers for f in self.field_names(query)]
+
+    def annotations(self, query: PointsQuery) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for downsampler in query.downsamplers:
+            for name in self.field_names(query):
+                kind = self.meta.fields[name].kind
+                if downsampler.name not in ANY_TYPE and kind not in NUMERIC_KINDS | {'any'}:
+                    raise ParameterError('downsamplers', f'{downsampler.name} needs numbers; '
+                                         f'{name} is a {kind} field',
+                                         valid=list(ANY_TYPE))
+                out[f'{downsampler.name}_{name}'] = _function(downsampler, name)
+        return out
+
+    # -- writing and deleting ----------------------------------------------------------
+
+    def write(self, points: list[PointIn]) -> int:
+        from ..checking import model_instances
+
+        instances = model_instances(self.model, points)
+        try:
+            self.model.series.bulk_create(instances)
+        except WriteError as exc:
+            raise unwritten_error(exc, instances) from None
+        return len(instances)
+
+    def delete(self, tags: tuple[TagFilter, ...], time: TimeRange, selectors: Selectors) -> int:
+        qs = self.visible(tags, selectors)
+        if qs is None or time.empty:
+            return 0
+        qs = _bounded(qs, time.low, time.high)
+        try:
+            count: int = qs.count()
+            qs.delete()
+        except QueryError as exc:
+            raise APIError(str(exc)) from None
+        return count
+
+
+def unwritten_error(exc: WriteError, points: list[Any]) -> APIError:
+    """A 503 that says which points were written, which were not, which are unknown."""
+    index = {id(p): i for i, p in enumerate(points)}
+    unwritten = sorted(index[id(p)] for p in exc.unwritten if id(p) in index)
+    unknown = sorted(index[id(p)] for p in exc.unknown if id(p) in index)
+    lost = set(unwritten) | set(unknown)
+    return APIError(f'the server did not take every point: {exc}', status=503, errors=[{
+        'written': [i for i in range(len(points)) if i not in lost],
+        'unwritten': unwritten, 'unknown': unknown}])
+
+
+def _function(downsampler: Downsampler, name: str) -> Any:
+    if downsampler.percentile is not None:
+        return aggregates.Percentile(name, downsampler.percentile)
+    return FUNCTIONS[downsampler.name](name)
+
+
+def _kwargs(selector: Mapping[str, str]) -> dict[str, Any]:
+    return dict(selector)
+
+
+def _bounded(qs: QuerySet, low: int | None, high: int | None) -> QuerySet:
+    if low is not None:
+        qs = qs.filter(time__gte=low)
+    if high is not None:
+        qs = qs.filter(time__lte=high)
+    return qs
+
+
+def _tags(tags: dict[str, Any]) -> dict[str, str]:
+    return {k: v for k, v in tags.items() if v not in (None, '')}
+
+
+def _copy(spans: dict[str, SeriesPoints], tags: dict[str, Any]) -> SeriesPoints:
+    clean = _tags(tags)
+    span = spans.get(series_key(clean))
+    return SeriesPoints(clean, span.first if span else None, span.last if span else None)
+

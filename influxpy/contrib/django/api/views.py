@@ -1,0 +1,217 @@
+"""The API's views: measurements, their series, their points (read, append, delete).
+
+Each view checks every parameter (params.py) and the user's rights (permissions.py)
+before a source sees anything; every refusal is JSON naming the problem.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from typing import Any
+from urllib.parse import urlencode
+
+from django.http import HttpResponse, StreamingHttpResponse
+from rest_framework.authentication import (
+    BasicAuthentication,
+    SessionAuthentication,
+    TokenAuthentication,
+)
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
+from rest_framework.views import APIView
+
+from influxpy.exceptions import InfluxConnectionError, InfluxPyError, ServerError
+from influxpy.times import rfc3339
+
+from . import params as p
+from .conf import api_settings
+from .cursor import encode_cursor, encode_key
+from .permissions import selectors_for
+from .registry import exposed
+from .render import page_csv, page_json
+from .sources.base import Source, matches
+from .types import APIError, PointsQuery, Selectors
+
+
+class JSONOnly(BaseContentNegotiation):
+    """Errors are JSON; answers are rendered by the views (``format`` is theirs)."""
+
+    def select_renderer(self, request: Any, renderers: Any, format_suffix: Any = None) -> Any:
+        return renderers[0], renderers[0].media_type
+
+    def select_parser(self, request: Any, parsers: Any) -> Any:
+        return parsers[0] if parsers else None
+
+
+class BaseView(APIView):
+    authentication_classes = [SessionAuthentication, TokenAuthentication, BasicAuthentication]
+    permission_classes: list[Any] = []
+    renderer_classes = [JSONRenderer]
+    content_negotiation_class = JSONOnly
+
+    def handle_exception(self, exc: Exception) -> Response:
+        if isinstance(exc, APIError):
+            return Response(exc.body(), status=exc.status)
+        if isinstance(exc, (InfluxConnectionError, ServerError)):
+            return Response({'detail': f'the database did not answer: {exc}'}, status=503)
+        if isinstance(exc, InfluxPyError):
+            return Response({'detail': str(exc)}, status=400)
+        return super().handle_exception(exc)
+
+    def source(self, name: str, right: str = 'view') -> tuple[Source, Selectors]:
+        """The source ``name`` and the user's selectors on it; 404 when they may see none."""
+        found = exposed().get(name)
+        if found is None:
+            raise APIError(f'no measurement {name!r}', status=404)
+        selectors = selectors_for(self.request.user, name, 'view')
+        if selectors == ():
+            raise APIError(f'no measurement {name!r}', status=404)
+        if right != 'view':
+            selectors = selectors_for(self.request.user, name, right)
+            if selectors == ():
+                raise APIError(f'you may not {right} points of {name!r}', status=403)
+        return found, selectors
+
+    def link(self, name: str, **kwargs: Any) -> str:
+        return str(reverse(name, kwargs=kwargs or None, request=self.request))
+
+    def with_params(self, **changes: str | None) -> str:
+        query = self.request.query_params.copy()
+        for key, value in changes.items():
+            query.pop(key, None)
+            if value is not None:
+                query[key] = value
+        base = self.request.build_absolute_uri(self.request.path)
+        return f'{base}?{urlencode(list(query.lists()), doseq=True)}' if query else base
+
+
+class RootView(BaseView):
+    def get(self, request: Request) -> Response:
+        return Response({'measurements': self.link('influxpy-api:measurements'),
+                         'schema': self.link('influxpy-api:schema'),
+                         'docs': self.link('influxpy-api:docs')})
+
+
+class MeasurementsView(BaseView):
+    def get(self, request: Request) -> Response:
+        out = []
+        for name, source in exposed().items():
+            if selectors_for(request.user, name, 'view') != ():
+                out.append(self.described(source))
+        return Response({'count': len(out), 'measurements': out})
+
+    def described(self, source: Source) -> dict[str, Any]:
+        out = source.describe()
+        out['links'] = {
+            'self': self.link('influxpy-api:measurement', name=source.name),
+            'series': self.link('influxpy-api:series', name=source.name),
+            'points': self.link('influxpy-api:points', name=source.name)}
+        return out
+
+
+class MeasurementView(MeasurementsView):
+    def get(self, request: Request, name: str) -> Response:  # type: ignore[override]
+        source, _ = self.source(name)
+        return Response(self.described(source))
+
+
+class SeriesView(BaseView):
+    def get(self, request: Request, name: str) -> Response:
+        source, selectors = self.source(name)
+        config = api_settings()
+        query = p.parse_series_query(request.query_params, tags=list(source.tags),
+                                     default_limit=config.DEFAULT_LIMIT,
+                                     max_limit=config.MAX_LIMIT)
+        found = source.series(query, selectors)
+        more = len(found) > query.limit
+        found = found[:query.limit]
+        nxt = (self.with_params(cursor=encode_key(found[-1].key))
+               if more and found else None)
+        return Response({
+            'measurement': name, 'count': len(found), 'next': nxt,
+            'previous': self.with_params(cursor=None) if query.cursor else None,
+            'series': [{'tags': s.tags, 'first': _rfc(s.first), 'last': _rfc(s.last)}
+                       for s in found]})
+
+
+class PointsView(BaseView):
+    def get(self, request: Request, name: str) -> HttpResponse:
+        source, selectors = self.source(name)
+        query = self.points_query(source)
+        if query.format == 'csv':
+            return self.csv(source, query, selectors)
+        page = source.points(query, selectors)
+        links = {'next': self.with_params(cursor=encode_cursor(page.next)) if page.next else None,
+                 'previous': (self.with_params(cursor=encode_cursor(page.previous))
+                              if page.previous else None)}
+        return HttpResponse(page_json(name, query, page, links),
+                            content_type='application/json')
+
+    def points_query(self, source: Source) -> PointsQuery:
+        config = api_settings()
+        params = self.request.query_params
+        wanted_csv = 'format' not in params and 'text/csv' in self.request.META.get(
+            'HTTP_ACCEPT', '')
+        query = p.parse_points_query(
+            params, tags=list(source.tags), fields=[f.name for f in source.fields],
+            downsamplers_allowed=getattr(source, 'downsamplers', None),
+            default_limit=config.DEFAULT_LIMIT, max_limit=config.MAX_LIMIT)
+        if wanted_csv:
+            query = replace(query, format='csv')
+        return query
+
+    def csv(self, source: Source, query: PointsQuery, selectors: Selectors
+            ) -> StreamingHttpResponse:
+        def pages() -> Iterator[Any]:
+            current = query
+            while True:
+                page = source.points(current, selectors)
+                yield page
+                if page.next is None or query.cursor is not None:
+                    return
+                current = replace(current, cursor=page.next)
+
+        response = StreamingHttpResponse(page_csv(query, pages(), list(source.tags)),
+                                         content_type='text/csv; charset=utf-8')
+        response['Content-Disposition'] = f'attachment; filename="{source.name}.csv"'
+        return response
+
+    def post(self, request: Request, name: str) -> Response:
+        from .bodies import parse_body
+
+        source, selectors = self.source(name, 'append')
+        config = api_settings()
+        precision = request.query_params.get('precision', 'ns')
+        points = parse_body(request.body, content_type=request.content_type or '',
+                            content_encoding=request.META.get('HTTP_CONTENT_ENCODING'),
+                            measurement=name, tags=list(source.tags),
+                            fields={f.name: f.type for f in source.fields},
+                            max_bytes=config.MAX_BODY, precision=precision)
+        for point in points:
+            if not matches(selectors, point.tags):
+                raise APIError(f'you may not append to the series {dict(point.tags)} of '
+                               f'{name!r} (point #{point.index})', status=403,
+                               errors=[{'index': point.index, 'line': point.line,
+                                        'field': None, 'tags': dict(point.tags),
+                                        'message': 'outside your append rights'}])
+        written = source.write(points)
+        return Response({'written': written}, status=201)
+
+    def delete(self, request: Request, name: str) -> Response:
+        source, selectors = self.source(name, 'delete')
+        tags = p.parse_tag_filters(request.query_params, list(source.tags),
+                                   extra=('start', 'end', 'after', 'before'))
+        time = p.parse_time_range(request.query_params)
+        if not tags and time.low is None and time.high is None:
+            raise APIError('DELETE needs a tag filter or a time bound (start, end, after, '
+                           'before): it never deletes everything at once')
+        return Response({'deleted': source.delete(tags, time, selectors)})
+
+
+def _rfc(ns: int | None) -> str | None:
+    return None if ns is None else rfc3339(ns)
+
