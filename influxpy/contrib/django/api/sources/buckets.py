@@ -16,6 +16,7 @@ from typing import Any
 from influxpy.contrib.django.storage.intervals import calendar_buckets, from_us, to_us
 from influxpy.query.queryset import QuerySet
 from influxpy.query.raw import batch
+from influxpy.resolutions import Day, Nanosecond
 
 from ..types import Granularity
 
@@ -31,11 +32,11 @@ def bucketed(build: Callable[[int, int], QuerySet], granularity: Granularity, tz
     """The buckets of ``build(low, high)`` (a QuerySet with its annotations, grouped by
     series, bounded to the inclusive range), by ``granularity`` in ``tz``."""
     if granularity.ns is not None:
-        qs = build(low, high).resolution(granularity.ns).fill(fill)
+        qs = build(low, high).resolution(Nanosecond(granularity.ns)).fill(fill)
         yield from _rows(_in_zone(qs, tz))
         return
     if granularity.calendar == 'day':
-        qs = build(low, high).resolution(86_400 * 10**9).fill(fill)
+        qs = build(low, high).resolution(Day(1)).fill(fill)
         yield from _rows(_in_zone(qs, tz))
         return
     assert granularity.calendar in ('week', 'month')
