@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 
-from influxpy import fields, models
 from influxpy.contrib.django.api.sources.model import ModelSource
 from influxpy.contrib.django.api.types import (
     Cursor,
@@ -23,20 +22,12 @@ from influxpy.contrib.django.api.types import (
     TimeRange,
 )
 
+from .measurements import Probe
+
 S = 10**9
 T0 = 1_700_000_000 * S  # 2023-11-14T22:13:20Z
 
 
-class Probe(models.InfluxMeasurement):
-    measurement = 'probes'
-    host = fields.InfluxTag()
-    region = fields.InfluxTag(null=True)
-    cpu = fields.FloatField(null=True)
-    hits = fields.IntegerField(null=True)
-    note = fields.StringField(null=True)
-
-
-# (no backslash: the raw client doubles it on the way in, a bug of its own)
 HOSTILE = 'we"ird, host=x \'y\' OR 1=1 /*'
 
 
