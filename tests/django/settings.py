@@ -13,6 +13,7 @@ INSTALLED_APPS = [
     'rest_framework.authtoken',
     'drf_spectacular',
     'drf_spectacular_sidecar',
+    'django.contrib.staticfiles',
     'influxpy.contrib.django',
     'tests.django.testapp',
 ]

@@ -27,6 +27,7 @@ from rest_framework.views import APIView
 from influxpy.exceptions import InfluxConnectionError, InfluxPyError, ServerError
 from influxpy.times import rfc3339
 
+from . import openapi
 from . import params as p
 from .conf import api_settings
 from .cursor import encode_cursor, encode_key
@@ -90,6 +91,7 @@ class BaseView(APIView):
 
 
 class RootView(BaseView):
+    @openapi.root
     def get(self, request: Request) -> Response:
         return Response({'measurements': self.link('influxpy-api:measurements'),
                          'schema': self.link('influxpy-api:schema'),
@@ -97,6 +99,7 @@ class RootView(BaseView):
 
 
 class MeasurementsView(BaseView):
+    @openapi.measurements
     def get(self, request: Request) -> Response:
         out = []
         for name, source in exposed().items():
@@ -114,12 +117,14 @@ class MeasurementsView(BaseView):
 
 
 class MeasurementView(MeasurementsView):
+    @openapi.measurement
     def get(self, request: Request, name: str) -> Response:  # type: ignore[override]
         source, _ = self.source(name)
         return Response(self.described(source))
 
 
 class SeriesView(BaseView):
+    @openapi.series
     def get(self, request: Request, name: str) -> Response:
         source, selectors = self.source(name)
         config = api_settings()
@@ -139,6 +144,7 @@ class SeriesView(BaseView):
 
 
 class PointsView(BaseView):
+    @openapi.points_get
     def get(self, request: Request, name: str) -> HttpResponse:
         source, selectors = self.source(name)
         query = self.points_query(source)
@@ -180,6 +186,7 @@ class PointsView(BaseView):
         response['Content-Disposition'] = f'attachment; filename="{source.name}.csv"'
         return response
 
+    @openapi.points_post
     def post(self, request: Request, name: str) -> Response:
         from .bodies import parse_body
 
@@ -201,6 +208,7 @@ class PointsView(BaseView):
         written = source.write(points)
         return Response({'written': written}, status=201)
 
+    @openapi.points_delete
     def delete(self, request: Request, name: str) -> Response:
         source, selectors = self.source(name, 'delete')
         tags = p.parse_tag_filters(request.query_params, list(source.tags),
