@@ -29,6 +29,7 @@ from influxpy.times import rfc3339
 
 from . import openapi
 from . import params as p
+from .choose import choose
 from .conf import api_settings
 from .cursor import encode_cursor, encode_key
 from .permissions import selectors_for
@@ -77,8 +78,8 @@ class BaseView(APIView):
                 raise APIError(f'you may not {right} points of {name!r}', status=403)
         return found, selectors
 
-    def link(self, name: str, **kwargs: Any) -> str:
-        return str(reverse(name, kwargs=kwargs or None, request=self.request))
+    def link(self, route: str, **kwargs: Any) -> str:
+        return str(reverse(route, kwargs=kwargs or None, request=self.request))
 
     def with_params(self, **changes: str | None) -> str:
         query = self.request.query_params.copy()
@@ -147,7 +148,7 @@ class PointsView(BaseView):
     @openapi.points_get
     def get(self, request: Request, name: str) -> HttpResponse:
         source, selectors = self.source(name)
-        query = self.points_query(source)
+        query = choose(source, self.points_query(source), selectors)
         if query.format == 'csv':
             return self.csv(source, query, selectors)
         page = source.points(query, selectors)
@@ -162,7 +163,7 @@ class PointsView(BaseView):
         params = self.request.query_params
         wanted_csv = 'format' not in params and 'text/csv' in self.request.META.get(
             'HTTP_ACCEPT', '')
-        query = p.parse_points_query(
+        query: PointsQuery = p.parse_points_query(
             params, tags=list(source.tags), fields=[f.name for f in source.fields],
             downsamplers_allowed=getattr(source, 'downsamplers', None),
             default_limit=config.DEFAULT_LIMIT, max_limit=config.MAX_LIMIT)

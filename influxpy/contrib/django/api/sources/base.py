@@ -91,6 +91,11 @@ class Source(abc.ABC):
         """One page of points (``query.limit`` in all, over every series)."""
 
     @abc.abstractmethod
+    def most_points(self, query: PointsQuery, selectors: Selectors) -> int:
+        """The most raw points any one series has in ``query``'s range (an upper bound:
+        never less than the truth), for ``max_points``."""
+
+    @abc.abstractmethod
     def write(self, points: list[PointIn]) -> int:
         """Check every point through the model, then write them all; return how many.
         Raises APIError (400, nothing written) or a write error naming what was not."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from functools import reduce
 from typing import Any
 
@@ -156,6 +157,17 @@ class ModelSource(Source):
                 counts[key] = counts.get(key, 0) + 1
                 fetched.setdefault(key, _copy(spans, tags)).rows.append((when, values))
         return cut_page(query, fetched.values(), names, granularity)
+
+    def most_points(self, query: PointsQuery, selectors: Selectors) -> int:
+        qs = self.visible(query.tags, selectors)
+        if qs is None:
+            return 0
+        names = self.field_names(replace(query, granularity=None))
+        counted = _bounded(qs, query.time.low, query.time.high).annotate(
+            **{f'n_{n}': aggregates.Count(n) for n in names}).group_by('*')
+        # A row has at least one field: the sum over fields is never under the row count.
+        return max((sum(p.get(f'n_{n}') or 0 for n in names)
+                    for result in counted for p in result.points), default=0)
 
     def field_names(self, query: PointsQuery) -> list[str]:
         if query.fields is not None:
