@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.templatetags.static import static
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from drf_spectacular.views import SpectacularSwaggerView
 
 from .types import DOWNSAMPLERS, EPOCHS, FILLS, FORMATS, ORDERS, SHAPES, TAG_LOOKUPS
+
+SIDECAR = 'drf_spectacular_sidecar/swagger-ui-dist'
 
 
 def _query(name: str, description: str, enum: Any = None,
@@ -77,12 +80,8 @@ class OfflineDocs(SpectacularSwaggerView):
 
     @staticmethod
     def _swagger_ui_resource(filename: str) -> str:
-        from drf_spectacular.views import _get_sidecar_url
-
-        return str(_get_sidecar_url(f'swagger-ui-dist/{filename}'))
+        return str(static(f'{SIDECAR}/{filename}'))
 
     @staticmethod
     def _swagger_ui_favicon() -> str:
-        from drf_spectacular.views import _get_sidecar_url
-
-        return str(_get_sidecar_url('swagger-ui-dist/favicon-32x32.png'))
+        return str(static(f'{SIDECAR}/favicon-32x32.png'))
