@@ -11,7 +11,7 @@ from .models import SeriesPermission
 
 
 @admin.register(SeriesPermission)
-class SeriesPermissionAdmin(admin.ModelAdmin):  # type: ignore[misc]  # Django is untyped here
+class SeriesPermissionAdmin(admin.ModelAdmin):
     list_display = ('__str__', 'user', 'group', 'measurement', 'selector', 'can_view',
                     'can_append', 'can_delete')
     list_filter = ('measurement', 'can_view', 'can_append', 'can_delete', 'group')
@@ -30,4 +30,5 @@ class SeriesPermissionAdmin(admin.ModelAdmin):  # type: ignore[misc]  # Django i
 
     def get_search_fields(self, request: Any) -> tuple[str, ...]:
         # The user model is the project's: search it by its own username field.
-        return ('measurement', 'group__name', f'user__{get_user_model().USERNAME_FIELD}')
+        return ('measurement', 'tags', 'group__name',
+                f'user__{get_user_model().USERNAME_FIELD}')

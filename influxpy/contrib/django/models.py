@@ -141,6 +141,9 @@ class SeriesPermission(models.Model):
             message = ('give a user or a group, not both' if self.user_id is not None
                        else 'give a user or a group')
             raise DjangoValidationError({'user': message, 'group': message})
+        if self.tags is None:       # blank=True (for {}) lets None past the field checks
+            raise DjangoValidationError({'tags': 'give a selector: {} for every series, '
+                                                 '{"region": "eu"} for some'})
         if not self.rights:
             raise DjangoValidationError('grant at least one right (view, append or delete)')
 

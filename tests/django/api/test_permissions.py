@@ -26,7 +26,9 @@ from influxpy.contrib.django.api.sources.base import matches
 from influxpy.contrib.django.api.types import RIGHTS, APIError, PointIn
 from influxpy.contrib.django.models import SeriesPermission
 
-from .perms_db import database  # noqa: F401 - the fixture
+from . import perms_db
+
+database = perms_db.database     # the fixture: SQLite, then PostgreSQL
 
 MEASUREMENTS = ('cpu', 'mem', 'disk')
 

@@ -89,14 +89,14 @@ def read_api_settings() -> tuple[APISettings | None, list[Problem]]:
             max_body=limits['MAX_BODY'],
             public=tuple(_grant(i, g) for i, g in enumerate(_list(declared, 'PUBLIC'))))
     except _Bad as bad:
-        return None, [Problem(BAD_SETTING, bad.msg, bad.hint)]
+        return None, [Problem(bad.check_id, bad.msg, bad.hint)]
     return config, []
 
 
 class _Bad(Exception):
-    def __init__(self, msg: str, hint: str | None = None) -> None:
+    def __init__(self, msg: str, hint: str | None = None, check_id: str = BAD_SETTING) -> None:
         super().__init__(msg)
-        self.msg, self.hint = msg, hint
+        self.msg, self.hint, self.check_id = msg, hint, check_id
 
 
 def _positive(declared: Mapping[str, Any], key: str, default: int) -> int:
@@ -147,7 +147,7 @@ def _grant(index: int, value: Any) -> Grant:
     unknown = [key for key in value if key not in GRANT_KEYS]
     if unknown:
         raise _Bad(f'{where} has unknown key(s) {", ".join(map(repr, unknown))}',
-                   f'valid keys: {", ".join(GRANT_KEYS)}')
+                   f'valid keys: {", ".join(GRANT_KEYS)}', UNKNOWN_OPTION)
     measurement = value.get('measurement')
     if measurement != ALL_MEASUREMENTS:
         try:
@@ -164,4 +164,4 @@ def _grant(index: int, value: Any) -> Grant:
             or any(right not in RIGHTS for right in rights)):
         raise _Bad(f"{where}['rights'] must be a non-empty list of {', '.join(RIGHTS)}, "
                    f'not {rights!r}', GRANT_EXAMPLE)
-    return Grant(measurement, dict(tags), frozenset(rights))
+    return Grant(str(measurement), dict(tags), frozenset(rights))
