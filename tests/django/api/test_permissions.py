@@ -14,6 +14,8 @@ from django.contrib.auth.models import AnonymousUser, Group, User
 from django.db import connections
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
+from hypothesis import given
+from hypothesis import strategies as st
 
 from influxpy.contrib.django.api.permissions import (
     check_append,
@@ -200,6 +202,7 @@ def test_a_bad_stored_selector_grants_nothing(people: dict[str, Any],
         SeriesPermission.objects.create(user=people['dave'], measurement='cpu', tags=tags)
     with caplog.at_level(logging.WARNING, 'influxpy.contrib.django.api.permissions'):
         assert selectors_for(people['dave'], 'cpu', 'view') == ()
+    assert visible_measurements(people['dave'], MEASUREMENTS) == []
     assert len(caplog.records) == 4
     assert 'bad selector' in caplog.records[0].getMessage()
 
@@ -225,6 +228,17 @@ def test_simplify() -> None:
     assert simplify([{'b': '2', 'a': '1'}, {'a': '1', 'b': '2'}]) == ({'a': '1', 'b': '2'},)
     # Same keys, other values: neither covers the other.
     assert simplify([{'a': '1'}, {'a': '2'}]) == ({'a': '1'}, {'a': '2'})
+
+
+_selector = st.dictionaries(st.sampled_from('abc'), st.sampled_from('12'), max_size=3)
+
+
+@given(st.lists(_selector, max_size=6), _selector)
+def test_simplify_keeps_the_same_series(selectors: list[dict[str, str]],
+                                        tags: dict[str, str]) -> None:
+    simpler = simplify(selectors)
+    assert matches(simpler, tags) == matches(tuple(selectors), tags)
+    assert len(simpler) <= len(selectors)
 
 
 def _point(index: int, **tags: str) -> PointIn:

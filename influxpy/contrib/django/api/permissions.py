@@ -58,8 +58,9 @@ def visible_measurements(user: Any, names: Iterable[str]) -> list[str]:
         return names
     granted = {grant.measurement for grant in api_settings().public if 'view' in grant.rights}
     if _is_active(user):
-        granted.update(_granted(user).filter(can_view=True)
-                       .values_list('measurement', flat=True).distinct())
+        rows = _granted(user).filter(can_view=True).values_list('measurement', 'tags')
+        # As selectors_for: a row with a bad selector grants nothing, not even a listing.
+        granted.update(name for name, tags in rows if selector_error(tags) is None)
     if ALL_MEASUREMENTS in granted:
         return names
     return [name for name in names if name in granted]
@@ -69,8 +70,7 @@ def simplify(selectors: Iterable[Mapping[str, str]]) -> tuple[dict[str, str], ..
     """The same series with fewer selectors: ``({},)`` if one is ``{}``; no duplicates,
     none that another, looser one already covers; in a stable order."""
     unique = {tuple(sorted(s.items())) for s in selectors}
-    if () in unique:
-        return ({},)
+    # {} covers every other selector, so it alone is kept when present.
     kept = [s for s in unique
             if not any(other != s and set(other) <= set(s) for other in unique)]
     return tuple(dict(s) for s in sorted(kept))
