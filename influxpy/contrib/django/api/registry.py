@@ -17,11 +17,11 @@ def exposed() -> dict[str, Source]:
     """The exposed sources by name, in the order they are listed (built per request:
     settings may change, and building one is cheap)."""
     config = api_settings()
-    if config.MEASUREMENTS is None:
+    if config.measurements is None:
         models, _ = discover_measurements()
     else:
         models = []
-        for path in config.MEASUREMENTS:
+        for path in config.measurements:
             model = import_string(path)
             if not (isinstance(model, type) and issubclass(model, InfluxMeasurement)):
                 raise StorageConfigurationError(
@@ -31,9 +31,9 @@ def exposed() -> dict[str, Source]:
     for model in models:
         source = ModelSource(model)
         out.setdefault(source.name, source)
-    if config.READINGS:
+    if config.readings:
         from ..storage import get_storage
         from .sources.readings import ReadingsSource
 
-        out[config.READINGS] = ReadingsSource(config.READINGS, get_storage())
+        out[config.readings] = ReadingsSource(config.readings, get_storage())
     return out

@@ -32,10 +32,10 @@ from . import params as p
 from .choose import choose
 from .conf import api_settings
 from .cursor import encode_cursor, encode_key
-from .permissions import selectors_for
+from .permissions import check_append, selectors_for, visible_measurements
 from .registry import exposed
 from .render import page_csv, page_json
-from .sources.base import Source, matches
+from .sources.base import Source
 from .types import APIError, PointsQuery, Selectors
 
 
@@ -102,10 +102,9 @@ class RootView(BaseView):
 class MeasurementsView(BaseView):
     @openapi.measurements
     def get(self, request: Request) -> Response:
-        out = []
-        for name, source in exposed().items():
-            if selectors_for(request.user, name, 'view') != ():
-                out.append(self.described(source))
+        sources = exposed()
+        out = [self.described(sources[name])
+               for name in visible_measurements(request.user, sources)]
         return Response({'count': len(out), 'measurements': out})
 
     def described(self, source: Source) -> dict[str, Any]:
@@ -130,8 +129,8 @@ class SeriesView(BaseView):
         source, selectors = self.source(name)
         config = api_settings()
         query = p.parse_series_query(request.query_params, tags=list(source.tags),
-                                     default_limit=config.DEFAULT_LIMIT,
-                                     max_limit=config.MAX_LIMIT)
+                                     default_limit=config.default_limit,
+                                     max_limit=config.max_limit)
         found = source.series(query, selectors)
         more = len(found) > query.limit
         found = found[:query.limit]
@@ -166,7 +165,7 @@ class PointsView(BaseView):
         query: PointsQuery = p.parse_points_query(
             params, tags=list(source.tags), fields=[f.name for f in source.fields],
             downsamplers_allowed=getattr(source, 'downsamplers', None),
-            default_limit=config.DEFAULT_LIMIT, max_limit=config.MAX_LIMIT)
+            default_limit=config.default_limit, max_limit=config.max_limit)
         if wanted_csv:
             query = replace(query, format='csv')
         return query
@@ -198,14 +197,8 @@ class PointsView(BaseView):
                             content_encoding=request.META.get('HTTP_CONTENT_ENCODING'),
                             measurement=name, tags=list(source.tags),
                             fields={f.name: f.type for f in source.fields},
-                            max_bytes=config.MAX_BODY, precision=precision)
-        for point in points:
-            if not matches(selectors, point.tags):
-                raise APIError(f'you may not append to the series {dict(point.tags)} of '
-                               f'{name!r} (point #{point.index})', status=403,
-                               errors=[{'index': point.index, 'line': point.line,
-                                        'field': None, 'tags': dict(point.tags),
-                                        'message': 'outside your append rights'}])
+                            max_bytes=config.max_body, precision=precision)
+        check_append(selectors, points)
         written = source.write(points)
         return Response({'written': written}, status=201)
 
