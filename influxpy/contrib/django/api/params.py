@@ -85,7 +85,7 @@ _DURATION = re.compile(r'[0-9][0-9nsuµmhdw]*')  # ASCII digits: duration_ns rea
 _PERCENTILE = re.compile(r'p(\d{1,3}(?:\.\d{1,6})?)', re.ASCII)
 _INTEGER = re.compile(r'[+-]?\d{1,20}', re.ASCII)
 _WHOLE = re.compile(r'[+-]?\d+', re.ASCII)
-_NUMBER = re.compile(r'[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d{1,4})?', re.ASCII)
+_NUMBER = re.compile(r'[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d{1,4})?', re.ASCII)
 # RE2 (InfluxDB's regex engine) has no lookaround, backreference, atomic or conditional group.
 _NOT_RE2 = re.compile(r'\\.|(\(\?(?:[=!>(]|<[=!]|P=))', re.DOTALL)
 
@@ -101,9 +101,7 @@ def _values(params: Params, name: str) -> list[str]:
 
 def _single(params: Params, name: str) -> str | None:
     """The one value of ``name``, or None when it is absent."""
-    if name not in params:
-        return None
-    values = _values(params, name)
+    values = _values(params, name) if name in params else []
     if not values:
         return None
     if len(values) > 1:
@@ -115,9 +113,10 @@ def _single(params: Params, name: str) -> str | None:
 
 def _items(params: Params, name: str) -> list[str] | None:
     """A comma-separated list (repeats joined), each item once, in order."""
-    if name not in params or not _values(params, name):
+    values = _values(params, name) if name in params else []
+    if not values:
         return None
-    items = [item for value in _values(params, name) for item in value.split(',')]
+    items = [item for value in values for item in value.split(',')]
     if '' in items:
         raise ParameterError(name, 'has an empty item; separate names by single commas')
     return list(dict.fromkeys(items))
@@ -228,29 +227,43 @@ def _check_regex(name: str, pattern: str) -> None:
 def parse_time(text: str, parameter: str, now_ns: int | None = None) -> int:
     """``text`` as epoch nanoseconds: RFC 3339 with an offset, epoch seconds, or ``now``
     plus or minus a duration (``now_ns``: the now to use; None: the clock's)."""
-    now = _NOW.fullmatch(text)
-    if now:
+    if now := _NOW.fullmatch(text):
         ns = time.time_ns() if now_ns is None else now_ns
         if now.group(1):
             ns += _relative(text, parameter, now.group(1), now.group(2))
     elif match := _EPOCH.fullmatch(text):
-        ns = _epoch(text, parameter, match)
+        sign, whole, fraction = match.groups()
+        if len(whole) > 12:  # far outside InfluxDB's range anyway
+            raise _time_error(parameter, text, 'is outside the times InfluxDB stores (epoch '
+                                               'seconds: is this milliseconds?)')
+        ns = (int(whole) * 10**9 + _nanos(parameter, text, fraction)) * (-1 if sign else 1)
     elif match := _RFC3339.fullmatch(text):
         ns = _rfc3339(text, parameter, match)
     else:
-        raise ParameterError(parameter, f'{text!r} is not a time{_hint(text)}', list(TIMES))
+        raise _time_error(parameter, text, f'is not a time{_hint(text)}')
     if not MIN_NS <= ns <= MAX_NS:
-        raise ParameterError(parameter, f'{text!r} is outside the times InfluxDB stores, '
-                                        f'{rfc3339(MIN_NS)} to {rfc3339(MAX_NS)}', list(TIMES))
+        raise _time_error(parameter, text, f'is outside the times InfluxDB stores, '
+                                           f'{rfc3339(MIN_NS)} to {rfc3339(MAX_NS)}')
     return ns
 
 
+def _time_error(parameter: str, text: str, message: str) -> ParameterError:
+    return ParameterError(parameter, f'{text!r} {message}', list(TIMES))
+
+
 def _hint(text: str) -> str:
-    if re.fullmatch(r'(now|.*\d\d:\d\d:\d\d(\.\d+)?) .*', text, re.DOTALL):
+    if text.startswith('now ') or re.fullmatch(r'[\dTt:. -]+ \d\d:\d\d', text, re.ASCII):
         return ' (a "+" in a URL is a space: write it %2B)'
     if re.fullmatch(r'\d{4}-\d\d-\d\d', text, re.ASCII):
         return ' (a date alone has no time and no offset: add T00:00:00Z)'
     return ''
+
+
+def _nanos(parameter: str, text: str, fraction: str | None) -> int:
+    """The nanoseconds of a fraction of a second, from its digits (no float on the way)."""
+    if fraction is not None and len(fraction) > 9:
+        raise _time_error(parameter, text, 'has more than nine fraction digits')
+    return int((fraction or '').ljust(9, '0'))
 
 
 def _relative(text: str, parameter: str, sign: str, rest: str) -> int:
@@ -259,45 +272,26 @@ def _relative(text: str, parameter: str, sign: str, rest: str) -> int:
             raise QueryError(rest)
         return duration_ns(rest, allow_zero=True) * (-1 if sign == '-' else 1)
     except QueryError:
-        raise ParameterError(parameter, f'{text!r}: after now{sign} comes a duration such as '
-                                        '90s, 6h, 1h30m or 7d (units: ns u ms s m h d w)',
-                             list(TIMES)) from None
-
-
-def _epoch(text: str, parameter: str, match: re.Match[str]) -> int:
-    sign, whole, fraction = match.groups()
-    if fraction is not None and len(fraction) > 9:
-        raise ParameterError(parameter, f'{text!r} has more than nine fraction digits',
-                             list(TIMES))
-    if len(whole) > 12:  # longer is far outside InfluxDB's range anyway
-        raise ParameterError(parameter, f'{text!r} is outside the times InfluxDB stores (epoch '
-                                        'seconds: is this milliseconds?)', list(TIMES))
-    ns = int(whole) * 10**9 + int((fraction or '').ljust(9, '0'))
-    return -ns if sign else ns
+        raise _time_error(parameter, text, f'is not now{sign}<duration>, a duration such as '
+                                           '90s, 6h, 1h30m or 7d (ns u ms s m h d w)') from None
 
 
 def _rfc3339(text: str, parameter: str, match: re.Match[str]) -> int:
     year, month, day, hour, minute, second, fraction, offset = match.groups()
     if offset is None:
-        raise ParameterError(parameter, f'{text!r} has no UTC offset: add Z (UTC) or one '
-                                        'such as +01:00', list(TIMES))
-    if fraction is not None and len(fraction) > 9:
-        raise ParameterError(parameter, f'{text!r} has more than nine fraction digits',
-                             list(TIMES))
-    offset_s = 0
+        raise _time_error(parameter, text, 'has no UTC offset: add Z (UTC) or one such as +01:00')
+    nanos, offset_s = _nanos(parameter, text, fraction), 0
     if offset not in 'Zz':
         hours, minutes = int(offset[1:3]), int(offset[4:6])
         if hours > 23 or minutes > 59:
-            raise ParameterError(parameter, f'{text!r} has an offset beyond ±23:59',
-                                 list(TIMES))
+            raise _time_error(parameter, text, 'has an offset beyond ±23:59')
         offset_s = (hours * 60 + minutes) * 60 * (-1 if offset[0] == '-' else 1)
     try:
         base = datetime(int(year), int(month), int(day), int(hour), int(minute), int(second),
                         tzinfo=UTC)
     except ValueError as exc:
-        raise ParameterError(parameter, f'{text!r} is not a valid date and time ({exc})',
-                             list(TIMES)) from None
-    return datetime_to_ns(base) - offset_s * 10**9 + int((fraction or '').ljust(9, '0'))
+        raise _time_error(parameter, text, f'is not a valid date and time ({exc})') from None
+    return datetime_to_ns(base) - offset_s * 10**9 + nanos
 
 
 def parse_time_range(params: Params, now_ns: int | None = None) -> TimeRange:
