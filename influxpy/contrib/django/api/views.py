@@ -205,12 +205,7 @@ class PointsView(BaseView):
     @openapi.points_delete
     def delete(self, request: Request, name: str) -> Response:
         source, selectors = self.source(name, 'delete')
-        tags = p.parse_tag_filters(request.query_params, list(source.tags),
-                                   extra=('start', 'end', 'after', 'before'))
-        time = p.parse_time_range(request.query_params)
-        if not tags and time.low is None and time.high is None:
-            raise APIError('DELETE needs a tag filter or a time bound (start, end, after, '
-                           'before): it never deletes everything at once')
+        tags, time = p.parse_delete_query(request.query_params, tags=list(source.tags))
         return Response({'deleted': source.delete(tags, time, selectors)})
 
 
