@@ -1,0 +1,432 @@
+"""The configured storage's readings as one measurement with the one tag ``device``.
+
+Everything goes through the storage interface (storage/base.py), so the same request
+gives the same answer on the ORM storage (SQLite, PostgreSQL) and on InfluxStorage.
+Tag filters apply to device names in Python (``regex`` with :func:`re.search`); the
+caller's selectors hide devices the same way. Readings keep microseconds, so nanosecond
+bounds are rounded inward. Pages are keyed on (time, series key), never on offsets.
+
+A points page lists the series that have rows on it (with ``limit=0``: every matching
+series, no rows); ``first``/``last`` are each series' whole span, not the range's.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from .....exceptions import QueryError, ValidationError
+from ...storage import ReadingStorage, SeriesSpan, checks
+from ...storage.intervals import (
+    FIXED_NAMED,
+    NAMED,
+    calendar_buckets,
+    computing_zone,
+    from_us,
+    parse_interval,
+    to_us,
+)
+from ...storage.reading_model import DEVICE
+from ...storage.types import FUNCTION_ALIASES, MAX_TIME, MIN_TIME
+from ..types import (
+    DOWNSAMPLERS,
+    APIError,
+    Cursor,
+    Granularity,
+    ParameterError,
+    PointIn,
+    PointsQuery,
+    Selectors,
+    SeriesQuery,
+    TagFilter,
+    TimeRange,
+)
+from .base import FieldInfo, Page, SeriesPoints, Source, matches, series_key
+
+Row = tuple[int, str, dict[str, Any]]      # (time_ns, device, values)
+Fetch = Callable[[int | None, int | None, int], list[Row]]  # (low us, high us, ties)
+MIN_US, MAX_US = to_us(MIN_TIME), to_us(MAX_TIME)
+
+
+class ReadingsSource(Source):
+    """The readings of ``storage`` as the measurement ``name``."""
+
+    kind = 'readings'
+
+    def __init__(self, name: str, storage: ReadingStorage) -> None:
+        self.name = name
+        self.storage = storage
+        schema = storage.schema
+        self._fields = [FieldInfo(c.name, c.kind) for c in schema.columns.values()]
+        functions = storage.features.functions
+        # The API's names the storage can compute ('mean' is the storage's 'avg').
+        self.downsamplers: tuple[str, ...] = tuple(
+            d for d in DOWNSAMPLERS if FUNCTION_ALIASES.get(d, d) in functions)
+
+    @property
+    def fields(self) -> Sequence[FieldInfo]:
+        return self._fields
+
+    @property
+    def tags(self) -> Sequence[str]:
+        return (DEVICE,)
+
+    # -- series ---------------------------------------------------------------------------
+
+    def series(self, query: SeriesQuery, selectors: Selectors) -> list[SeriesPoints]:
+        found = [_series_of(span) for span in self._spans(query.tags, selectors)]
+        if query.cursor is not None:
+            found = [s for s in found if s.key > query.cursor]
+        return found[:query.limit + 1]
+
+    def _spans(self, tags: tuple[TagFilter, ...], selectors: Selectors) -> list[SeriesSpan]:
+        """The devices the filters and selectors let through, ordered by series key."""
+        candidates: set[str] | None = None
+        for tag_filter in tags:
+            if tag_filter.tag != DEVICE:
+                raise ParameterError(tag_filter.tag, f'{self.name} has no tag '
+                                     f'{tag_filter.tag!r}', valid=[DEVICE])
+            if tag_filter.lookup in ('exact', 'in'):  # narrows what the storage reads
+                names = set(_values(tag_filter))
+                candidates = names if candidates is None else candidates & names
+        if candidates is not None and not candidates:
+            return []
+        spans = self.storage.series(None if candidates is None else sorted(candidates))
+        tests = [_compile(f) for f in tags]
+        out = [s for s in spans if matches(selectors, {DEVICE: s.device})
+               and all(test(s.device) for test in tests)]
+        return sorted(out, key=lambda s: series_key({DEVICE: s.device}))
+
+    # -- points ---------------------------------------------------------------------------
+
+    def points(self, query: PointsQuery, selectors: Selectors) -> Page:
+        fields = self._check_fields(query.fields)
+        functions = self._functions(query) if query.granularity is not None else []
+        names = ([f'{d}_{f}' for d, _ in functions for f in fields] if query.granularity
+                 else list(fields))
+        granularity = query.granularity.name if query.granularity else None
+        spans = self._spans(query.tags, selectors)
+        page = Page([], granularity, names)
+        if not spans:
+            return page
+        if query.limit == 0:
+            page.series = [_series_of(span) for span in spans]
+            return page
+        bounds = _bounds(query.time)
+        if bounds is None:
+            return page
+        # None: every device, and the storage reads no device list.
+        unfiltered = not query.tags and selectors is None
+        devices = None if unfiltered else [s.device for s in spans]
+        cursor = query.cursor
+        descending = query.order == 'desc'
+        going = cursor.descending if cursor is not None else descending
+        if query.granularity is None:
+            def fetch(low: int | None, high: int | None, extra: int) -> list[Row]:
+                return self._raw(devices, low, high, fields, query.limit + 1 + extra, going)
+        else:
+            rows = self._downsampled(query, functions, fields, devices, bounds, spans)
+            rows.sort(key=_row_key, reverse=going)
+
+            def fetch(low: int | None, high: int | None, extra: int) -> list[Row]:
+                return rows
+        found = _after(fetch, bounds, cursor, going, len(spans))
+        more = len(found) > query.limit
+        found = found[:query.limit]
+        if going != descending:  # followed a 'previous' cursor: back to the query's order
+            found.reverse()
+        if found:
+            first, last = found[0], found[-1]
+            # After a 'previous' cursor there are rows ahead (where it came from); after a
+            # 'next' one, behind.
+            ahead = more or going != descending
+            behind = more if going != descending else cursor is not None
+            if ahead:
+                page.next = Cursor(last[0], _key(last[1]), descending)
+            if behind:
+                page.previous = Cursor(first[0], _key(first[1]), not descending)
+        by_device = {s.device: s for s in spans}
+        grouped: dict[str, SeriesPoints] = {}
+        for when, device, values in found:
+            if device not in grouped:
+                grouped[device] = _series_of(by_device[device])
+            grouped[device].rows.append((when, values))
+        page.series = [grouped[s.device] for s in spans if s.device in grouped]
+        return page
+
+    def _check_fields(self, fields: tuple[str, ...] | None) -> tuple[str, ...]:
+        known = self.storage.fields
+        if fields is None:
+            return known
+        unknown = [name for name in fields if name not in known]
+        if unknown or not fields:
+            raise ParameterError('fields', f'{self.name} has no field '
+                                 f'{", ".join(map(repr, unknown))}' if unknown
+                                 else 'name at least one field', valid=list(known))
+        return tuple(dict.fromkeys(fields))
+
+    def _raw(self, devices: list[str] | None, low: int | None, high: int | None,
+             fields: tuple[str, ...], limit: int, descending: bool) -> list[Row]:
+        readings = self.storage.query_readings(
+            devices, start=None if low is None else from_us(low),
+            end=None if high is None else from_us(high), fields=fields, limit=limit,
+            order='desc' if descending else 'asc')
+        return [(to_us(r.time) * 1000, r.device, dict(r.values)) for r in readings]
+
+    # -- downsampling -------------------------------------------------------------------
+
+    def _functions(self, query: PointsQuery) -> list[tuple[str, str]]:
+        """(API name, storage function) per downsampler asked for."""
+        out = []
+        for downsampler in query.downsamplers:
+            if downsampler.name not in self.downsamplers:
+                raise ParameterError('downsamplers', f'{downsampler.name!r} is not available '
+                                     f'for {self.name}', valid=list(self.downsamplers))
+            out.append((downsampler.name, FUNCTION_ALIASES.get(downsampler.name,
+                                                               downsampler.name)))
+        if not out:
+            raise ParameterError('downsamplers', 'name at least one',
+                                 valid=list(self.downsamplers))
+        return list(dict.fromkeys(out))
+
+    def _interval(self, granularity: Granularity) -> str | timedelta:
+        """The storage's interval for an API granularity, if the storage has it."""
+        features = self.storage.features
+        name = granularity.calendar or (granularity.name if granularity.name in NAMED
+                                        else None)
+        if name is not None and name in NAMED:
+            if name not in features.intervals:
+                raise ParameterError('granularity', f'{name!r} is not available on this '
+                                     'storage', valid=list(features.intervals))
+            return name
+        ns = granularity.ns
+        if ns is None or ns <= 0 or ns % 1000:
+            raise ParameterError('granularity', f'{granularity.name!r}: readings keep '
+                                 'microseconds; use a whole number of microseconds or one '
+                                 f'of {", ".join(NAMED)}', valid=list(NAMED))
+        if ns // 1000 in FIXED_NAMED.values() and granularity.name in FIXED_NAMED:
+            return granularity.name
+        if not features.timedelta_intervals:
+            raise ParameterError('granularity', f'{granularity.name!r}: this storage has only '
+                                 'calendar buckets', valid=list(features.intervals))
+        return timedelta(microseconds=ns // 1000)
+
+    def _downsampled(self, query: PointsQuery, functions: list[tuple[str, str]],
+                     fields: tuple[str, ...], devices: list[str] | None,
+                     bounds: tuple[int | None, int | None],
+                     spans: list[SeriesSpan]) -> list[Row]:
+        assert query.granularity is not None
+        interval = self._interval(query.granularity)
+        low, high = bounds
+        start = None if low is None else from_us(low)
+        end = None if high is None else from_us(high)
+        merged: dict[tuple[str, int], dict[str, Any]] = {}
+        names = [f'{d}_{f}' for d, _ in functions for f in fields]
+        try:
+            for api_name, function in functions:
+                for r in self.storage.downsample(interval, function, device=devices,
+                                                 start=start, end=end, fields=fields,
+                                                 tz=query.tz):
+                    values = merged.setdefault((r.device, to_us(r.time) * 1000),
+                                               dict.fromkeys(names))
+                    values.update((f'{api_name}_{f}', r.values.get(f)) for f in fields)
+        except QueryError as exc:
+            raise ParameterError('tz' if 'tz=' in str(exc) else 'granularity', str(exc)) from None
+        rows = [(when, device, values) for (device, when), values in merged.items()]
+        if query.fill == 'none':
+            return rows
+        first = min(s.first for s in spans) if start is None else start
+        last = max(s.last for s in spans) if end is None else end
+        reference = start or end or datetime.now(UTC)  # as the storage lays its grid
+        return _fill(rows, query.fill, interval, query.tz, (first, last, reference), names)
+
+    # -- writes and deletes -------------------------------------------------------------
+
+    def write(self, points: list[PointIn]) -> int:
+        readings, errors = [], []
+        for point in points:
+            problem = _point_problem(point)
+            if problem:
+                errors.append({'index': point.index, 'line': point.line, **problem})
+                continue
+            when = None if point.time_ns is None else from_us(point.time_ns // 1000)
+            reading = {'device': point.tags[DEVICE], 'time': when, 'values': dict(point.fields)}
+            try:
+                readings.append(checks.check_reading(self.storage.schema, reading,
+                                                     f'point #{point.index}'))
+            except (ValidationError, QueryError) as exc:
+                errors.append({'index': point.index, 'line': point.line,
+                               'field': getattr(exc, 'field', None), 'message': str(exc)})
+        if errors:
+            raise APIError(f'{len(errors)} of {len(points)} points are invalid; nothing was '
+                           'written', errors=errors)
+        try:
+            return self.storage.store_readings(readings)
+        except (ValidationError, QueryError) as exc:
+            raise APIError(str(exc)) from None
+
+    def delete(self, tags: tuple[TagFilter, ...], time: TimeRange, selectors: Selectors) -> int:
+        if not tags and time.low is None and time.high is None:
+            raise APIError('a delete needs a tag filter or a time bound; it never deletes '
+                           'everything')
+        spans = self._spans(tags, selectors)
+        bounds = _bounds(time)
+        if not spans or bounds is None:
+            return 0
+        low, high = bounds
+        return self.storage.delete_readings(
+            [s.device for s in spans], start=None if low is None else from_us(low),
+            end=None if high is None else from_us(high))
+
+
+# -- helpers ----------------------------------------------------------------------------
+
+def _series_of(span: SeriesSpan) -> SeriesPoints:
+    return SeriesPoints({DEVICE: span.device}, to_us(span.first) * 1000,
+                        to_us(span.last) * 1000)
+
+
+def _key(device: str) -> str:
+    return series_key({DEVICE: device})
+
+
+def _row_key(row: Row) -> tuple[int, str]:
+    return row[0], _key(row[1])
+
+
+def _values(tag_filter: TagFilter) -> tuple[str, ...]:
+    value = tag_filter.value
+    return value if isinstance(value, tuple) else (value,)
+
+
+def _compile(tag_filter: TagFilter) -> Any:
+    """A test of a device name for one filter."""
+    lookup, value = tag_filter.lookup, tag_filter.value
+    if lookup in ('exact', 'in'):
+        names = set(_values(tag_filter))
+        return lambda d: d in names
+    if not isinstance(value, str):
+        raise ParameterError(f'{tag_filter.tag}__{lookup}', 'takes one value')
+    if lookup == 'ne':
+        return lambda d: d != value
+    if lookup == 'startswith':
+        return lambda d: d.startswith(value)
+    if lookup == 'endswith':
+        return lambda d: d.endswith(value)
+    if lookup == 'contains':
+        return lambda d: value in d
+    if lookup == 'regex':
+        try:
+            pattern = re.compile(value)
+        except re.error as exc:
+            raise ParameterError(f'{tag_filter.tag}__regex', f'not a regular expression: '
+                                 f'{exc}') from None
+        return lambda d: pattern.search(d) is not None
+    raise ParameterError(f'{tag_filter.tag}__{lookup}', f'unknown lookup {lookup!r}',
+                         valid=['exact', 'ne', 'in', 'startswith', 'endswith', 'contains',
+                                'regex'])
+
+
+def _bounds(time: TimeRange) -> tuple[int | None, int | None] | None:
+    """Inclusive ns bounds as inclusive microseconds inside the storages' range (None: open);
+    None for a range no reading can be in."""
+    low = None if time.low is None else -(-time.low // 1000)   # ceil: the first us in range
+    high = None if time.high is None else time.high // 1000    # floor: the last one
+    if (low is not None and low > MAX_US) or (high is not None and high < MIN_US) \
+            or (low is not None and high is not None and low > high):
+        return None
+    return (None if low is None or low <= MIN_US else low,
+            None if high is None or high >= MAX_US else high)
+
+
+def _after(fetch: Fetch, bounds: tuple[int | None, int | None], cursor: Cursor | None,
+           descending: bool, devices: int) -> list[Row]:
+    """Rows strictly after ``cursor`` in the direction ``descending`` (ties at the cursor's
+    time skipped by series key): the storage is asked from the cursor's time inclusive,
+    for as many more rows as there can be ties."""
+    low, high = bounds
+    if cursor is None:
+        return fetch(low, high, 0)
+    at = (cursor.time_ns, cursor.key)
+    if descending:
+        edge = cursor.time_ns // 1000
+        high = edge if high is None else min(high, edge)
+        if low is not None and high < low:
+            return []
+        return [row for row in fetch(low, high, devices) if _row_key(row) < at]
+    edge = -(-cursor.time_ns // 1000)
+    low = edge if low is None else max(low, edge)
+    if high is not None and low > high:
+        return []
+    return [row for row in fetch(low, high, devices) if _row_key(row) > at]
+
+
+def _point_problem(point: PointIn) -> dict[str, Any] | None:
+    if set(point.tags) != {DEVICE}:
+        return {'field': DEVICE, 'message': f'a reading has exactly one tag, {DEVICE!r}; '
+                f'got {", ".join(map(repr, point.tags)) or "none"}'}
+    if point.time_ns is not None and point.time_ns % 1000:
+        return {'field': 'time', 'message': 'readings keep microseconds; this time has '
+                'nanoseconds'}
+    return None
+
+
+
+MAX_FILLED = 1_000_000
+
+
+def _fill(rows: list[Row], fill: str | float, interval: str | timedelta, tz: str,
+          span: tuple[datetime, datetime, datetime], names: list[str]) -> list[Row]:
+    """The empty buckets of each device in ``span`` (first, last, the grid's reference),
+    filled as InfluxDB's ``fill()`` does: null, a number, the previous or linear."""
+    parsed = parse_interval(interval)
+    zone = computing_zone(checks.check_tz(tz), parsed)
+    first, last, reference = span
+    if parsed.calendar:
+        starts = [to_us(b) * 1000 for b, _ in calendar_buckets(first, last, parsed.calendar,
+                                                                 zone)]
+    else:
+        length, offset = parsed.length_us, parsed.grid_offset_us(zone, reference)
+        low = to_us(first) - (to_us(first) + offset) % length
+        count = (to_us(last) - low) // length + 1
+        if count * len(names) > MAX_FILLED:
+            raise ParameterError('fill', f'{count} buckets to fill; narrow the time range or '
+                                 'use a coarser granularity', valid=['none'])
+        starts = [(low + i * length) * 1000 for i in range(count)]
+    by_device: dict[str, dict[int, dict[str, Any]]] = {}
+    for when, device, values in rows:
+        by_device.setdefault(device, {})[when] = values
+    out: list[Row] = []
+    for device, known in by_device.items():
+        times = sorted(set(starts) | set(known))
+        for name in names:
+            filled = _fill_one([(t, known[t][name] if t in known else None) for t in times],
+                               {t for t in times if t not in known}, fill)
+            for t, value in filled:
+                known.setdefault(t, dict.fromkeys(names))[name] = value
+        out.extend((t, device, known[t]) for t in times)
+    return out
+
+
+def _fill_one(series: list[tuple[int, Any]], empty: set[int],
+              fill: str | float) -> list[tuple[int, Any]]:
+    """One name's values over every bucket, its empty buckets filled."""
+    if fill == 'null':
+        return series
+    if fill not in ('previous', 'linear'):
+        return [(t, fill if t in empty else v) for t, v in series]
+    out, previous = [], None
+    for i, (t, v) in enumerate(series):
+        if t in empty and fill == 'previous':
+            v = previous[1] if previous else None
+        elif t in empty and previous is not None:
+            ahead = next(((u, w) for u, w in series[i + 1:] if u not in empty), None)
+            if ahead is not None and previous[1] is not None and ahead[1] is not None:
+                v = previous[1] + (ahead[1] - previous[1]) * (t - previous[0]) / (
+                    ahead[0] - previous[0])
+        out.append((t, v))
+        if t not in empty or fill == 'previous':
+            previous = (t, v)
+    return out
