@@ -12,9 +12,18 @@ import pytest
 
 from influxpy.contrib.django.api.sources.base import Page, series_key
 from influxpy.contrib.django.api.sources.readings import ReadingsSource
-from influxpy.contrib.django.api.types import (APIError, Cursor, Downsampler, Granularity,
-                                               ParameterError, PointIn, PointsQuery,
-                                               SeriesQuery, TagFilter, TimeRange)
+from influxpy.contrib.django.api.types import (
+    APIError,
+    Cursor,
+    Downsampler,
+    Granularity,
+    ParameterError,
+    PointIn,
+    PointsQuery,
+    SeriesQuery,
+    TagFilter,
+    TimeRange,
+)
 from influxpy.contrib.django.storage import ReadingStorage
 
 from ..backends import make_storage
@@ -97,7 +106,7 @@ def test_series_with_first_and_last(source: ReadingsSource) -> None:
     ('exact', 'b', ['b']), ('exact', 'nobody', []), ('ne', 'b', ['a1', 'a2', 'é']),
     ('in', ('a2', 'é', 'zz'), ['a2', 'é']), ('startswith', 'a', ['a1', 'a2']),
     ('endswith', '2', ['a2']), ('contains', '1', ['a1']), ('regex', '^(b|é)$', ['b', 'é']),
-    ('regex', 'a', ['a1', 'a2']),           # re.search: anywhere in the name
+    ('regex', '[2é]', ['a2', 'é']),         # re.search: anywhere in the name
     ('ne', '', ['a1', 'a2', 'b', 'é']),
 ])
 def test_tag_filters(source: ReadingsSource, lookup: str, value: Any, expected: list[str]) -> None:

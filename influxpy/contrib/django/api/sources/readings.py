@@ -150,10 +150,11 @@ class ReadingsSource(Source):
         by_device = {s.device: s for s in spans}
         grouped: dict[str, SeriesPoints] = {}
         for when, device, values in found:
-            if device not in grouped:
-                grouped[device] = _series_of(by_device[device])
+            if device not in grouped:  # (a device first stored since _spans(): no span)
+                span = by_device.get(device)
+                grouped[device] = _series_of(span) if span else SeriesPoints({DEVICE: device})
             grouped[device].rows.append((when, values))
-        page.series = [grouped[s.device] for s in spans if s.device in grouped]
+        page.series = sorted(grouped.values(), key=lambda s: s.key)
         return page
 
     def _check_fields(self, fields: tuple[str, ...] | None) -> tuple[str, ...]:
