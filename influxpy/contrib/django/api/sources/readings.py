@@ -18,23 +18,15 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from .....exceptions import QueryError, ValidationError
-from ...storage import ReadingStorage, SeriesSpan, checks
-from ...storage.intervals import (
-    FIXED_NAMED,
-    NAMED,
-    calendar_buckets,
-    computing_zone,
-    from_us,
-    parse_interval,
-    to_us,
-)
+from ...storage import ReadingStorage, SeriesSpan, checks, intervals
+from ...storage.intervals import FIXED_NAMED, NAMED, from_us, to_us
 from ...storage.reading_model import DEVICE
 from ...storage.types import FUNCTION_ALIASES, MAX_TIME, MIN_TIME
 from ..types import (
     DOWNSAMPLERS,
+    TAG_LOOKUPS,
     APIError,
     Cursor,
-    Granularity,
     ParameterError,
     PointIn,
     PointsQuery,
@@ -104,6 +96,7 @@ class ReadingsSource(Source):
     def points(self, query: PointsQuery, selectors: Selectors) -> Page:
         fields = self._check_fields(query.fields)
         functions = self._functions(query) if query.granularity is not None else []
+        interval = self._interval(query) if query.granularity is not None else None
         names = ([f'{d}_{f}' for d, _ in functions for f in fields] if query.granularity
                  else list(fields))
         granularity = query.granularity.name if query.granularity else None
@@ -127,7 +120,8 @@ class ReadingsSource(Source):
             def fetch(low: int | None, high: int | None, extra: int) -> list[Row]:
                 return self._raw(devices, low, high, fields, query.limit + 1 + extra, going)
         else:
-            rows = self._downsampled(query, functions, fields, devices, bounds, spans)
+            assert interval is not None
+            rows = self._downsampled(query, interval, functions, fields, devices, bounds, spans)
             rows.sort(key=_row_key, reverse=going)
 
             def fetch(low: int | None, high: int | None, extra: int) -> list[Row]:
@@ -192,8 +186,14 @@ class ReadingsSource(Source):
                                  valid=list(self.downsamplers))
         return list(dict.fromkeys(out))
 
-    def _interval(self, granularity: Granularity) -> str | timedelta:
-        """The storage's interval for an API granularity, if the storage has it."""
+    def _interval(self, query: PointsQuery) -> str | timedelta:
+        """The storage's interval for the query's granularity, if the storage has it."""
+        try:
+            checks.check_tz(query.tz)
+        except QueryError as exc:
+            raise ParameterError('tz', str(exc)) from None
+        granularity = query.granularity
+        assert granularity is not None
         features = self.storage.features
         name = granularity.calendar or (granularity.name if granularity.name in NAMED
                                         else None)
@@ -214,12 +214,11 @@ class ReadingsSource(Source):
                                  'calendar buckets', valid=list(features.intervals))
         return timedelta(microseconds=ns // 1000)
 
-    def _downsampled(self, query: PointsQuery, functions: list[tuple[str, str]],
+    def _downsampled(self, query: PointsQuery, interval: str | timedelta,
+                     functions: list[tuple[str, str]],
                      fields: tuple[str, ...], devices: list[str] | None,
                      bounds: tuple[int | None, int | None],
                      spans: list[SeriesSpan]) -> list[Row]:
-        assert query.granularity is not None
-        interval = self._interval(query.granularity)
         low, high = bounds
         start = None if low is None else from_us(low)
         end = None if high is None else from_us(high)
@@ -233,8 +232,8 @@ class ReadingsSource(Source):
                     values = merged.setdefault((r.device, to_us(r.time) * 1000),
                                                dict.fromkeys(names))
                     values.update((f'{api_name}_{f}', r.values.get(f)) for f in fields)
-        except QueryError as exc:
-            raise ParameterError('tz' if 'tz=' in str(exc) else 'granularity', str(exc)) from None
+        except QueryError as exc:  # a calendar granularity in a zone no database can name
+            raise ParameterError('granularity', str(exc)) from None
         rows = [(when, device, values) for (device, when), values in merged.items()]
         if query.fill == 'none':
             return rows
@@ -302,32 +301,30 @@ def _values(tag_filter: TagFilter) -> tuple[str, ...]:
     return value if isinstance(value, tuple) else (value,)
 
 
-def _compile(tag_filter: TagFilter) -> Any:
+TESTS: dict[str, Callable[[str, str], bool]] = {
+    'ne': lambda d, v: d != v, 'startswith': str.startswith, 'endswith': str.endswith,
+    'contains': lambda d, v: v in d}
+
+
+def _compile(tag_filter: TagFilter) -> Callable[[str], bool]:
     """A test of a device name for one filter."""
     lookup, value = tag_filter.lookup, tag_filter.value
+    name = f'{tag_filter.tag}__{lookup}'
     if lookup in ('exact', 'in'):
         names = set(_values(tag_filter))
         return lambda d: d in names
     if not isinstance(value, str):
-        raise ParameterError(f'{tag_filter.tag}__{lookup}', 'takes one value')
-    if lookup == 'ne':
-        return lambda d: d != value
-    if lookup == 'startswith':
-        return lambda d: d.startswith(value)
-    if lookup == 'endswith':
-        return lambda d: d.endswith(value)
-    if lookup == 'contains':
-        return lambda d: value in d
+        raise ParameterError(name, 'takes one value')
     if lookup == 'regex':
         try:
             pattern = re.compile(value)
         except re.error as exc:
-            raise ParameterError(f'{tag_filter.tag}__regex', f'not a regular expression: '
-                                 f'{exc}') from None
+            raise ParameterError(name, f'not a regular expression: {exc}') from None
         return lambda d: pattern.search(d) is not None
-    raise ParameterError(f'{tag_filter.tag}__{lookup}', f'unknown lookup {lookup!r}',
-                         valid=['exact', 'ne', 'in', 'startswith', 'endswith', 'contains',
-                                'regex'])
+    if lookup not in TESTS:
+        raise ParameterError(name, f'unknown lookup {lookup!r}', valid=list(TAG_LOOKUPS))
+    test = TESTS[lookup]
+    return lambda d: test(d, value)
 
 
 def _bounds(time: TimeRange) -> tuple[int | None, int | None] | None:
@@ -382,12 +379,12 @@ def _fill(rows: list[Row], fill: str | float, interval: str | timedelta, tz: str
           span: tuple[datetime, datetime, datetime], names: list[str]) -> list[Row]:
     """The empty buckets of each device in ``span`` (first, last, the grid's reference),
     filled as InfluxDB's ``fill()`` does: null, a number, the previous or linear."""
-    parsed = parse_interval(interval)
-    zone = computing_zone(checks.check_tz(tz), parsed)
+    parsed = intervals.parse_interval(interval)
+    zone = intervals.computing_zone(checks.check_tz(tz), parsed)
     first, last, reference = span
     if parsed.calendar:
-        starts = [to_us(b) * 1000 for b, _ in calendar_buckets(first, last, parsed.calendar,
-                                                                 zone)]
+        buckets = intervals.calendar_buckets(first, last, parsed.calendar, zone)
+        starts = [to_us(b) * 1000 for b, _ in buckets]
     else:
         length, offset = parsed.length_us, parsed.grid_offset_us(zone, reference)
         low = to_us(first) - (to_us(first) + offset) % length
