@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -207,6 +208,14 @@ def test_fields_time_bounds_and_devices(source: ReadingsSource) -> None:
     assert info.value.parameter == 'fields'
 
 
+def test_cursors_far_away(source: ReadingsSource) -> None:
+    for time_ns, descending, expected in ((2**62, False, []), (-2**62, False, ROWS),
+                                          (2**62, True, ROWS), (-2**62, True, [])):
+        page = source.points(PointsQuery(order='desc' if descending else 'asc',
+                                         cursor=Cursor(time_ns, '', descending)), None)
+        assert flat(page) == expected
+
+
 def test_limit_zero_is_metadata_only(source: ReadingsSource) -> None:
     page = source.points(PointsQuery(limit=0, tags=(TagFilter('device', 'ne', 'b'),)), None)
     assert [(s.tags['device'], s.first, s.last, s.rows) for s in page.series] == [
@@ -292,6 +301,18 @@ def test_fill(source: ReadingsSource) -> None:
     assert [(r[0], r[1], r[2]['max_pulses']) for r in flat(bounded)] == [
         (h[0], 'a1', 10), (h[0], 'a2', None), (h[0], 'b', 7), (h[1], 'a1', None),
         (h[1], 'a2', 5), (h[1], 'b', None)]
+
+
+def test_fill_calendar_days(source: ReadingsSource) -> None:
+    paris = ZoneInfo('Europe/Paris')
+    days = [ns(datetime(2024, 3, d, tzinfo=paris)) for d in (29, 30, 31)]
+    page = source.points(PointsQuery(
+        granularity=Granularity('day', calendar='day'), tz='Europe/Paris', fill=0,
+        downsamplers=(Downsampler('count'),), fields=('pulses',),
+        tags=(TagFilter('device', 'exact', 'b'),),
+        time=TimeRange(days[0], ns(datetime(2024, 4, 1, tzinfo=paris)) - 1)), None)
+    assert [(r[0], r[2]['count_pulses']) for r in flat(page)] == [
+        (days[0], 0), (days[1], 1), (days[2], 0)]
 
 
 def test_linear_fill_between_buckets(storage: ReadingStorage) -> None:

@@ -328,10 +328,13 @@ def _compile(tag_filter: TagFilter) -> Callable[[str], bool]:
 
 
 def _bounds(time: TimeRange) -> tuple[int | None, int | None] | None:
-    """Inclusive ns bounds as inclusive microseconds inside the storages' range (None: open);
-    None for a range no reading can be in."""
-    low = None if time.low is None else -(-time.low // 1000)   # ceil: the first us in range
-    high = None if time.high is None else time.high // 1000    # floor: the last one
+    """Inclusive ns bounds as inclusive microseconds (rounded inward: readings keep
+    microseconds) inside the storages' range (None: open); None if no reading can be in."""
+    return _clamp(None if time.low is None else -(-time.low // 1000),
+                  None if time.high is None else time.high // 1000)
+
+
+def _clamp(low: int | None, high: int | None) -> tuple[int | None, int | None] | None:
     if (low is not None and low > MAX_US) or (high is not None and high < MIN_US) \
             or (low is not None and high is not None and low > high):
         return None
@@ -350,15 +353,14 @@ def _after(fetch: Fetch, bounds: tuple[int | None, int | None], cursor: Cursor |
     at = (cursor.time_ns, cursor.key)
     if descending:
         edge = cursor.time_ns // 1000
-        high = edge if high is None else min(high, edge)
-        if low is not None and high < low:
-            return []
-        return [row for row in fetch(low, high, devices) if _row_key(row) < at]
-    edge = -(-cursor.time_ns // 1000)
-    low = edge if low is None else max(low, edge)
-    if high is not None and low > high:
+        narrowed = _clamp(low, edge if high is None else min(high, edge))
+    else:
+        edge = -(-cursor.time_ns // 1000)
+        narrowed = _clamp(edge if low is None else max(low, edge), high)
+    if narrowed is None:
         return []
-    return [row for row in fetch(low, high, devices) if _row_key(row) > at]
+    rows = fetch(*narrowed, devices)
+    return [r for r in rows if (_row_key(r) < at if descending else _row_key(r) > at)]
 
 
 def _point_problem(point: PointIn) -> dict[str, Any] | None:
