@@ -345,13 +345,15 @@ def test_write_checks_every_point_before_writing(storage: ReadingStorage) -> Non
            PointIn(2, 3, ns(at(2)) + 1, {'device': 'w'}, {'pulses': 1}),
            PointIn(3, 4, ns(at(3)), {'device': 'w'}, {'wind': 1.0}),
            PointIn(4, None, ns(at(4)), {'device': 'w'}, {'pulses': 'many'}),
-           PointIn(5, 6, ns(at(5)), {}, {'pulses': 1})]
+           PointIn(5, 6, ns(at(5)), {}, {'pulses': 1}),
+           PointIn(6, 7, 10**30, {'device': 'w'}, {'pulses': 1})]
     with pytest.raises(APIError) as info:
         source.write([good, *bad])
     assert info.value.status == 400
     errors = info.value.errors
     assert [(e['index'], e['line'], e['field']) for e in errors] == [
-        (1, 2, 'device'), (2, 3, 'time'), (3, 4, 'wind'), (4, None, 'pulses'), (5, 6, 'device')]
+        (1, 2, 'device'), (2, 3, 'time'), (3, 4, 'wind'), (4, None, 'pulses'), (5, 6, 'device'),
+        (6, 7, 'time')]
     assert 'nanoseconds' in errors[1]['message'] and "'wind'" in errors[2]['message']
     assert storage.series() == []                            # nothing written
     assert source.write([good, PointIn(1, 2, ns(at(5)), {'device': 'v'}, {'humidity': 9})]) == 2

@@ -1,8 +1,9 @@
 """The one interface of every reading storage.
 
 A storage stores, queries, aggregates, downsamples and deletes the readings (see
-types.py) of one reading model. Every argument is checked (checks.py) before a backend
-sees it; a backend implements the underscored methods on checked values only.
+types.py) of one reading model, and lists its series (devices). Every argument is
+checked (checks.py) before a backend sees it; a backend implements the underscored
+methods on checked values only.
 Readings come back with times in UTC; buckets are named by their start in the query's
 time zone.
 """

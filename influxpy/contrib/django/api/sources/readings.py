@@ -367,6 +367,9 @@ def _point_problem(point: PointIn) -> dict[str, Any] | None:
     if set(point.tags) != {DEVICE}:
         return {'field': DEVICE, 'message': f'a reading has exactly one tag, {DEVICE!r}; '
                 f'got {", ".join(map(repr, point.tags)) or "none"}'}
+    if point.time_ns is not None and not MIN_US * 1000 <= point.time_ns <= MAX_US * 1000:
+        return {'field': 'time', 'message': 'outside the range every storage keeps '
+                f'({MIN_TIME.date()} to {MAX_TIME.date()})'}
     if point.time_ns is not None and point.time_ns % 1000:
         return {'field': 'time', 'message': 'readings keep microseconds; this time has '
                 'nanoseconds'}
