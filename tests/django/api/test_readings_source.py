@@ -206,6 +206,11 @@ def test_fields_time_bounds_and_devices(source: ReadingsSource) -> None:
     with pytest.raises(ParameterError) as info:
         source.points(PointsQuery(fields=('wind',)), None)
     assert info.value.parameter == 'fields'
+    for call in (lambda: source.points(PointsQuery(limit=-1), None),
+                 lambda: source.series(SeriesQuery(limit=-1), None)):
+        with pytest.raises(ParameterError) as info:
+            call()
+        assert info.value.parameter == 'limit'
 
 
 def test_cursors_far_away(source: ReadingsSource) -> None:

@@ -68,6 +68,7 @@ class ReadingsSource(Source):
     # -- series ---------------------------------------------------------------------------
 
     def series(self, query: SeriesQuery, selectors: Selectors) -> list[SeriesPoints]:
+        _check_limit(query.limit)
         found = [_series_of(span) for span in self._spans(query.tags, selectors)]
         if query.cursor is not None:
             found = [s for s in found if s.key > query.cursor]
@@ -94,6 +95,7 @@ class ReadingsSource(Source):
     # -- points ---------------------------------------------------------------------------
 
     def points(self, query: PointsQuery, selectors: Selectors) -> Page:
+        _check_limit(query.limit)
         fields = self._check_fields(query.fields)
         functions = self._functions(query) if query.granularity is not None else []
         interval = self._interval(query) if query.granularity is not None else None
@@ -282,6 +284,11 @@ class ReadingsSource(Source):
 
 
 # -- helpers ----------------------------------------------------------------------------
+
+def _check_limit(limit: int) -> None:
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
+        raise ParameterError('limit', f'{limit!r} is not a whole number of 0 or more')
+
 
 def _series_of(span: SeriesSpan) -> SeriesPoints:
     return SeriesPoints({DEVICE: span.device}, to_us(span.first) * 1000,
