@@ -312,7 +312,7 @@ def test_fill_calendar_days(source: ReadingsSource) -> None:
     paris = ZoneInfo('Europe/Paris')
     days = [ns(datetime(2024, 3, d, tzinfo=paris)) for d in (29, 30, 31)]
     page = source.points(PointsQuery(
-        granularity=Granularity('day', calendar='day'), tz='Europe/Paris', fill=0,
+        granularity=Granularity('day', calendar='day'), tz='Europe/Paris', fill='null',
         downsamplers=(Downsampler('count'),), fields=('pulses',),
         tags=(TagFilter('device', 'exact', 'b'),),
         time=TimeRange(days[0], ns(datetime(2024, 4, 1, tzinfo=paris)) - 1)), None)
@@ -320,13 +320,32 @@ def test_fill_calendar_days(source: ReadingsSource) -> None:
         (days[0], 0), (days[1], 1), (days[2], 0)]
 
 
+def test_fill_is_per_value(source: ReadingsSource) -> None:
+    query = PointsQuery(granularity=HOURLY, downsamplers=(Downsampler('min'), Downsampler('count')),
+                        fields=('temperature', 'pulses'), fill=-1,
+                        tags=(TagFilter('device', 'exact', 'a1'),))
+    h = [ns(at(60 * i)) for i in range(4)]
+    assert [(r[0], r[2]) for r in flat(source.points(query, None))] == [
+        (h[0], {'min_temperature': 1.0, 'min_pulses': 10, 'count_temperature': 2,
+                'count_pulses': 1}),
+        (h[1], {'min_temperature': 4.0, 'min_pulses': 20, 'count_temperature': 1,
+                'count_pulses': 1}),
+        (h[2], {'min_temperature': -1, 'min_pulses': -1, 'count_temperature': 0,
+                'count_pulses': 0}),
+        (h[3], {'min_temperature': 8.0, 'min_pulses': -1, 'count_temperature': 1,
+                'count_pulses': 0})]
+
+
 def test_linear_fill_between_buckets(storage: ReadingStorage) -> None:
     storage.store_readings([{'device': 'x', 'time': at(0), 'values': {'pulses': 1}},
-                            {'device': 'x', 'time': at(180), 'values': {'pulses': 7}}])
+                            {'device': 'x', 'time': at(180), 'values': {'pulses': 7}},
+                            {'device': 'x', 'time': at(240), 'values': {'humidity': 1.0}},
+                            {'device': 'x', 'time': at(300), 'values': {'pulses': 9}}])
     source = ReadingsSource('readings', storage)
     page = source.points(PointsQuery(granularity=HOURLY, downsamplers=(Downsampler('sum'),),
-                                     fields=('pulses',), fill='linear'), None)
-    assert [r[2]['sum_pulses'] for r in flat(page)] == [1, 3.0, 5.0, 7]
+                                     fields=('pulses', 'humidity'), fill='linear'), None)
+    assert [r[2]['sum_pulses'] for r in flat(page)] == [1, 3.0, 5.0, 7, 8.0, 9]
+    assert [r[2]['sum_humidity'] for r in flat(page)] == [None] * 4 + [1.0, None]
 
 
 def test_downsamplers_the_storage_cannot_do(source: ReadingsSource) -> None:

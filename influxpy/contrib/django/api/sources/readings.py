@@ -383,14 +383,14 @@ def _point_problem(point: PointIn) -> dict[str, Any] | None:
     return None
 
 
-
 MAX_FILLED = 1_000_000
 
 
 def _fill(rows: list[Row], fill: str | float, interval: str | timedelta, tz: str,
           span: tuple[datetime, datetime, datetime], names: list[str]) -> list[Row]:
-    """The empty buckets of each device in ``span`` (first, last, the grid's reference),
-    filled as InfluxDB's ``fill()`` does: null, a number, the previous or linear."""
+    """Each device's buckets over ``span`` (first, last, the grid's reference), every value
+    missing filled as InfluxDB's ``fill()`` does: null, a number, the previous or linear
+    (per name: a bucket with readings of one field only is missing the others)."""
     parsed = intervals.parse_interval(interval)
     zone = intervals.computing_zone(checks.check_tz(tz), parsed)
     first, last, reference = span
@@ -411,32 +411,38 @@ def _fill(rows: list[Row], fill: str | float, interval: str | timedelta, tz: str
     out: list[Row] = []
     for device, known in by_device.items():
         times = sorted(set(starts) | set(known))
+        table = [known.get(t) or dict.fromkeys(names) for t in times]
         for name in names:
-            filled = _fill_one([(t, known[t][name] if t in known else None) for t in times],
-                               {t for t in times if t not in known}, fill)
-            for t, value in filled:
-                known.setdefault(t, dict.fromkeys(names))[name] = value
-        out.extend((t, device, known[t]) for t in times)
+            column = [values[name] for values in table]
+            if name.startswith('count_'):  # nothing counted is 0, as in InfluxDB
+                filled = [0 if v is None else v for v in column]
+            else:
+                filled = _fill_one(times, column, fill)
+            for values, value in zip(table, filled):
+                values[name] = value
+        out.extend(zip(times, [device] * len(times), table))
     return out
 
 
-def _fill_one(series: list[tuple[int, Any]], empty: set[int],
-              fill: str | float) -> list[tuple[int, Any]]:
-    """One name's values over every bucket, its empty buckets filled."""
+def _fill_one(times: list[int], column: list[Any], fill: str | float) -> list[Any]:
+    """One name's values over every bucket, each None (no reading) filled."""
     if fill == 'null':
-        return series
+        return column
     if fill not in ('previous', 'linear'):
-        return [(t, fill if t in empty else v) for t, v in series]
-    out, previous = [], None
-    for i, (t, v) in enumerate(series):
-        if t in empty and fill == 'previous':
-            v = previous[1] if previous else None
-        elif t in empty and previous is not None:
-            ahead = next(((u, w) for u, w in series[i + 1:] if u not in empty), None)
-            if ahead is not None and previous[1] is not None and ahead[1] is not None:
-                v = previous[1] + (ahead[1] - previous[1]) * (t - previous[0]) / (
-                    ahead[0] - previous[0])
-        out.append((t, v))
-        if t not in empty or fill == 'previous':
-            previous = (t, v)
+        return [fill if v is None else v for v in column]
+    out, before = list(column), None
+    if fill == 'previous':
+        for i, v in enumerate(column):
+            out[i] = before = before if v is None else v
+        return out
+    after: list[int | None] = [None] * len(column)  # the next index with a value
+    for i in range(len(column) - 2, -1, -1):
+        after[i] = i + 1 if column[i + 1] is not None else after[i + 1]
+    for i, v in enumerate(column):
+        j = after[i]
+        if v is not None:
+            before = i
+        elif before is not None and j is not None:
+            t0, v0, t1, v1 = times[before], column[before], times[j], column[j]
+            out[i] = v0 + (v1 - v0) * (times[i] - t0) / (t1 - t0)
     return out
