@@ -19,7 +19,7 @@ from typing import Any
 
 from .....exceptions import QueryError, ValidationError
 from ...storage import ReadingStorage, SeriesSpan, checks, intervals
-from ...storage.intervals import FIXED_NAMED, NAMED, from_us, to_us
+from ...storage.intervals import NAMED, from_us, to_us
 from ...storage.reading_model import DEVICE
 from ...storage.types import FUNCTION_ALIASES, MAX_TIME, MIN_TIME
 from ..types import (
@@ -50,12 +50,10 @@ class ReadingsSource(Source):
     def __init__(self, name: str, storage: ReadingStorage) -> None:
         self.name = name
         self.storage = storage
-        schema = storage.schema
-        self._fields = [FieldInfo(c.name, c.kind) for c in schema.columns.values()]
-        functions = storage.features.functions
+        self._fields = [FieldInfo(c.name, c.kind) for c in storage.schema.columns.values()]
         # The API's names the storage can compute ('mean' is the storage's 'avg').
         self.downsamplers: tuple[str, ...] = tuple(
-            d for d in DOWNSAMPLERS if FUNCTION_ALIASES.get(d, d) in functions)
+            d for d in DOWNSAMPLERS if FUNCTION_ALIASES.get(d, d) in storage.features.functions)
 
     @property
     def fields(self) -> Sequence[FieldInfo]:
@@ -166,27 +164,22 @@ class ReadingsSource(Source):
 
     def _raw(self, devices: list[str] | None, low: int | None, high: int | None,
              fields: tuple[str, ...], limit: int, descending: bool) -> list[Row]:
-        readings = self.storage.query_readings(
-            devices, start=None if low is None else from_us(low),
-            end=None if high is None else from_us(high), fields=fields, limit=limit,
-            order='desc' if descending else 'asc')
+        start, end = _datetimes((low, high))
+        readings = self.storage.query_readings(devices, start=start, end=end, fields=fields,
+                                               limit=limit, order='desc' if descending else 'asc')
         return [(to_us(r.time) * 1000, r.device, dict(r.values)) for r in readings]
 
     # -- downsampling -------------------------------------------------------------------
 
     def _functions(self, query: PointsQuery) -> list[tuple[str, str]]:
         """(API name, storage function) per downsampler asked for."""
-        out = []
-        for downsampler in query.downsamplers:
-            if downsampler.name not in self.downsamplers:
-                raise ParameterError('downsamplers', f'{downsampler.name!r} is not available '
-                                     f'for {self.name}', valid=list(self.downsamplers))
-            out.append((downsampler.name, FUNCTION_ALIASES.get(downsampler.name,
-                                                               downsampler.name)))
-        if not out:
-            raise ParameterError('downsamplers', 'name at least one',
+        names = list(dict.fromkeys(d.name for d in query.downsamplers))
+        wrong = [name for name in names if name not in self.downsamplers]
+        if wrong or not names:
+            raise ParameterError('downsamplers', f'{wrong[0]!r} is not available for '
+                                 f'{self.name}' if wrong else 'name at least one',
                                  valid=list(self.downsamplers))
-        return list(dict.fromkeys(out))
+        return [(name, FUNCTION_ALIASES.get(name, name)) for name in names]
 
     def _interval(self, query: PointsQuery) -> str | timedelta:
         """The storage's interval for the query's granularity, if the storage has it."""
@@ -197,33 +190,24 @@ class ReadingsSource(Source):
         granularity = query.granularity
         assert granularity is not None
         features = self.storage.features
-        name = granularity.calendar or (granularity.name if granularity.name in NAMED
-                                        else None)
-        if name is not None and name in NAMED:
+        name = granularity.calendar or granularity.name
+        if name in NAMED:  # minute, hour: the zone's wall clock; day, week, month: its days
             if name not in features.intervals:
                 raise ParameterError('granularity', f'{name!r} is not available on this '
                                      'storage', valid=list(features.intervals))
             return name
         ns = granularity.ns
-        if ns is None or ns <= 0 or ns % 1000:
-            raise ParameterError('granularity', f'{granularity.name!r}: readings keep '
-                                 'microseconds; use a whole number of microseconds or one '
-                                 f'of {", ".join(NAMED)}', valid=list(NAMED))
-        if ns // 1000 in FIXED_NAMED.values() and granularity.name in FIXED_NAMED:
-            return granularity.name
-        if not features.timedelta_intervals:
-            raise ParameterError('granularity', f'{granularity.name!r}: this storage has only '
-                                 'calendar buckets', valid=list(features.intervals))
+        if ns is None or ns <= 0 or ns % 1000 or not features.timedelta_intervals:
+            raise ParameterError('granularity', f'{granularity.name!r}: this storage takes '
+                                 f'{", ".join(features.intervals)} or, if it has them, '
+                                 'durations of whole microseconds', valid=list(features.intervals))
         return timedelta(microseconds=ns // 1000)
 
     def _downsampled(self, query: PointsQuery, interval: str | timedelta,
-                     functions: list[tuple[str, str]],
-                     fields: tuple[str, ...], devices: list[str] | None,
-                     bounds: tuple[int | None, int | None],
+                     functions: list[tuple[str, str]], fields: tuple[str, ...],
+                     devices: list[str] | None, bounds: tuple[int | None, int | None],
                      spans: list[SeriesSpan]) -> list[Row]:
-        low, high = bounds
-        start = None if low is None else from_us(low)
-        end = None if high is None else from_us(high)
+        start, end = _datetimes(bounds)
         merged: dict[tuple[str, int], dict[str, Any]] = {}
         names = [f'{d}_{f}' for d, _ in functions for f in fields]
         try:
@@ -277,10 +261,8 @@ class ReadingsSource(Source):
         bounds = _bounds(time)
         if not spans or bounds is None:
             return 0
-        low, high = bounds
-        return self.storage.delete_readings(
-            [s.device for s in spans], start=None if low is None else from_us(low),
-            end=None if high is None else from_us(high))
+        start, end = _datetimes(bounds)
+        return self.storage.delete_readings([s.device for s in spans], start=start, end=end)
 
 
 # -- helpers ----------------------------------------------------------------------------
@@ -339,6 +321,10 @@ def _bounds(time: TimeRange) -> tuple[int | None, int | None] | None:
     microseconds) inside the storages' range (None: open); None if no reading can be in."""
     return _clamp(None if time.low is None else -(-time.low // 1000),
                   None if time.high is None else time.high // 1000)
+
+
+def _datetimes(bounds: tuple[int | None, int | None]) -> tuple[datetime | None, ...]:
+    return tuple(None if us is None else from_us(us) for us in bounds)
 
 
 def _clamp(low: int | None, high: int | None) -> tuple[int | None, int | None] | None:
