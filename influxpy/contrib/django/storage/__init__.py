@@ -15,7 +15,7 @@ from ..handlers import get_storage, storages
 from .base import ReadingStorage
 from .influx import InfluxStorage
 from .orm import ORMStorage
-from .types import Bucket, DeviceReading, Features, Health, ReadingFilter
+from .types import Bucket, DeviceReading, Features, Health, ReadingFilter, SeriesSpan
 
 
 class _ConfiguredStorage:
@@ -31,4 +31,5 @@ class _ConfiguredStorage:
 readings: Any = _ConfiguredStorage()
 
 __all__ = ['Bucket', 'DeviceReading', 'Features', 'Health', 'InfluxStorage', 'ORMStorage',
-           'ReadingFilter', 'ReadingStorage', 'get_storage', 'readings', 'storages']
+           'ReadingFilter', 'ReadingStorage', 'SeriesSpan', 'get_storage', 'readings',
+           'storages']

@@ -1,8 +1,9 @@
 """The one interface of every reading storage.
 
 A storage stores, queries, aggregates, downsamples and deletes the readings (see
-types.py) of one reading model. Every argument is checked (checks.py) before a backend
-sees it; a backend implements the underscored methods on checked values only.
+types.py) of one reading model, and lists its series (devices). Every argument is
+checked (checks.py) before a backend sees it; a backend implements the underscored
+methods on checked values only.
 Readings come back with times in UTC; buckets are named by their start in the query's
 time zone.
 """
@@ -23,7 +24,7 @@ from ..problems import NO_USE_TZ, StorageConfigurationError
 from . import checks
 from .intervals import Interval, parse_interval, to_us
 from .reading_model import DEFAULT_MODEL, ReadingSchema, resolve_model
-from .types import Bucket, DeviceReading, Features, Health, ReadingFilter
+from .types import Bucket, DeviceReading, Features, Health, ReadingFilter, SeriesSpan
 
 
 class ReadingStorage(abc.ABC):
@@ -101,6 +102,18 @@ class ReadingStorage(abc.ABC):
         if flt.empty:
             return []
         return self._select(flt, limit, descending)
+
+    def series(self, device: str | Iterable[str] | None = None) -> list[SeriesSpan]:
+        """Each device (one, several, or all when None) that has readings, with the times
+        of its first and last reading, ordered by device.
+
+        >>> storage.series()
+        [SeriesSpan(device='s1', first=datetime(2024, 5, 1, …, tzinfo=UTC), last=…), …]
+        """
+        flt = checks.check_filter(self.schema, device, None, None, None, None, None)
+        if flt.empty:
+            return []
+        return sorted(self._series(flt), key=lambda s: s.device)
 
     def aggregate(self, function: str, interval: str | Any = None, *,
                   device: str | Iterable[str] | None = None,
@@ -194,6 +207,12 @@ class ReadingStorage(abc.ABC):
                    tz: tzinfo, by_device: bool
                    ) -> Iterable[tuple[str | None, datetime | None, Mapping[str, Any]]]:
         """``(device or None, bucket start in tz or None, {column: value})`` per bucket."""
+
+    def _series(self, flt: ReadingFilter) -> Iterable[SeriesSpan]:
+        """A :class:`SeriesSpan` per device of ``flt`` with readings (times in UTC).
+
+        Not abstract, so that a storage written before series() existed still loads."""
+        raise NotImplementedError(f'{type(self).__name__} does not list series')
 
     @abc.abstractmethod
     def _delete(self, flt: ReadingFilter) -> int:

@@ -33,7 +33,7 @@ from .base import ReadingStorage
 from .intervals import Interval, calendar_buckets, computing_zone, from_us, to_us
 from .measurement import measurement_for, retention_from_option, tiers_from_option
 from .reading_model import DEFAULT_MODEL, DEVICE
-from .types import MAX_TIME, DeviceReading, Features, ReadingFilter
+from .types import MAX_TIME, DeviceReading, Features, ReadingFilter, SeriesSpan
 
 FUNCTIONS = {'avg': Mean, 'min': Min, 'max': Max, 'sum': Sum, 'count': Count, 'spread': Spread}
 STATEMENTS_PER_REQUEST = 100
@@ -233,6 +233,17 @@ class InfluxStorage(ReadingStorage):
             for (start, _), parsed in zip(chunk, answers):
                 out.extend(rows(parsed, start.astimezone(tz)))
         return out
+
+    def _series(self, flt: ReadingFilter) -> list[SeriesSpan]:
+        # The first and last point of each device, whichever fields it holds: a plain
+        # select of every value column returns a point with any of them (FIRST() of
+        # one column would skip the points without it).
+        qs = self._queryset(flt).group_by(DEVICE).values(DEVICE, *flt.fields)
+        firsts, lasts = batch(qs.order_by('time')[:1], qs.order_by('-time')[:1])  # per series
+        ends: dict[str, list[datetime]] = {}
+        for row in (*firsts, *lasts):
+            ends.setdefault(row[DEVICE], []).append(_plain(row['time'], UTC))
+        return [SeriesSpan(device, min(times), max(times)) for device, times in ends.items()]
 
     def _delete(self, flt: ReadingFilter) -> int:
         qs = self._queryset(flt)

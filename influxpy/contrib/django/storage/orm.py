@@ -20,7 +20,7 @@ from ..problems import UNKNOWN_ALIAS, StorageConfigurationError
 from .base import ReadingStorage
 from .intervals import Interval, computing_zone, from_us
 from .reading_model import DEFAULT_MODEL, DEVICE, TIME
-from .types import FUNCTIONS, DeviceReading, Features, ReadingFilter
+from .types import FUNCTIONS, DeviceReading, Features, ReadingFilter, SeriesSpan
 
 EPOCH_VENDORS = ('sqlite', 'postgresql')
 
@@ -182,6 +182,12 @@ class ORMStorage(ReadingStorage):
             values = {name: row[alias] for name, alias in aliases.items()}
             out.append((row.get(DEVICE), when, values))
         return out
+
+    def _series(self, flt: ReadingFilter) -> list[SeriesSpan]:
+        rows = (self._queryset(flt).values(DEVICE)
+                .annotate(_first=Min(TIME), _last=Max(TIME)).order_by())
+        return [SeriesSpan(row[DEVICE], row['_first'].astimezone(UTC),
+                           row['_last'].astimezone(UTC)) for row in rows]
 
     def _delete(self, flt: ReadingFilter) -> int:
         qs = self._queryset(flt)

@@ -34,6 +34,15 @@ class DeviceReading:
 
 
 @dataclass(frozen=True)
+class SeriesSpan:
+    """One device's series: the times (UTC) of its first and last reading."""
+
+    device: str
+    first: datetime
+    last: datetime
+
+
+@dataclass(frozen=True)
 class Bucket:
     """An aggregate over one time bucket (``time``: its start; None for the whole range)."""
 
