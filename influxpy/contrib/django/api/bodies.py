@@ -1,0 +1,421 @@
+"""The bodies of ``POST …/points/``: JSON, CSV or line protocol (gzip or not) -> PointIn.
+
+This checks the body's form: its size, its encoding, its syntax, and that every name is
+one of the measurement's tags or fields. The values are checked afterwards, through the
+model (checking.py), so the API applies the same rules as ``save()``. Every problem of a
+body is reported at once (the first :data:`MAX_ERRORS` listed), each with the point's
+0-based ``index``, its 1-based ``line`` (CSV, line protocol, JSON syntax) and ``field``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zlib
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any
+
+from ....lineprotocol import logical_lines, parse_line, strip_line
+from ....times import MAX_NS, MIN_NS, PRECISION_NS
+from ....transfer.values import PARSERS, parse_time
+from .types import EPOCHS, APIError, ParameterError, PointIn
+
+JSON = 'application/json'
+CSV = 'text/csv'
+LINE_PROTOCOL = ('text/plain', 'application/x-influx-line-protocol')
+ACCEPTED = (JSON, CSV, *LINE_PROTOCOL)
+ENCODINGS = ('gzip', 'identity')
+CHARSETS = ('utf-8', 'utf8', 'us-ascii', 'ascii')
+MAX_ERRORS = 100
+TIME = 'time'
+# The API's precisions as influxpy.times names them.
+_UNITS = {'s': 's', 'ms': 'ms', 'us': 'u', 'ns': 'ns'}
+_API_UNITS = {unit: name for name, unit in _UNITS.items()}
+
+
+class Problems:
+    """A body's problems: all counted, the first MAX_ERRORS listed."""
+
+    def __init__(self) -> None:
+        self.errors: list[dict[str, Any]] = []
+        self.count = 0
+
+    def add(self, index: int | None, line: int | None, field: str | None,
+            message: str) -> None:
+        self.count += 1
+        if len(self.errors) < MAX_ERRORS:
+            self.errors.append({'index': index, 'line': line, 'field': field,
+                                'message': message})
+
+    def __bool__(self) -> bool:
+        return self.count > 0
+
+    def check(self) -> None:
+        """Raise the 400 that lists them, if there are any."""
+        if not self.count:
+            return
+        listed = '' if self.count <= MAX_ERRORS else f' (the first {MAX_ERRORS} listed)'
+        raise APIError(f'{self.count} problem{"s" if self.count > 1 else ""} in the body'
+                       f'{listed}; nothing was written', errors=self.errors)
+
+
+def parse_body(body: bytes, *, content_type: str, content_encoding: str | None,
+               measurement: str, tags: Sequence[str], fields: Mapping[str, str],
+               max_bytes: int, precision: str = 'ns') -> list[PointIn]:
+    """The points of a write body; APIError 400 (listing every problem), 413 or 415.
+
+    ``fields`` maps each field name to its type ('float' 'integer' 'boolean' 'string'
+    'any'), which types CSV cells; ``precision`` is the unit of integer times."""
+    if len(body) > max_bytes:
+        raise APIError(f'the body is {len(body)} bytes; at most {max_bytes} are accepted',
+                       status=413)
+    media, charset = media_type(content_type)
+    unit = _UNITS.get(precision)
+    if unit is None:
+        raise ParameterError('precision', f'{precision!r} is not a precision', list(EPOCHS))
+    raw = decompress(body, content_encoding, max_bytes)
+    if not raw.strip():
+        raise APIError('the body is empty: send at least one point')
+    if charset not in CHARSETS:
+        raise APIError(f'charset {charset!r} is not accepted; send UTF-8', status=415)
+    try:
+        text = raw.decode('utf-8')
+    except UnicodeDecodeError as exc:
+        line = raw.count(b'\n', 0, exc.start) + 1
+        raise APIError(f'the body is not UTF-8 (byte {exc.start}, line {line})',
+                       errors=[{'index': None, 'line': line, 'field': None,
+                                'message': f'not UTF-8: {exc.reason}'}]) from None
+    text = text.removeprefix('\ufeff')
+    names = _Names(measurement, tags, fields)
+    problems = Problems()
+    read = _READERS[media]
+    points = read(text, names, unit, problems)
+    problems.check()
+    if not points:
+        raise APIError('the body has no point: send at least one')
+    return points
+
+
+def media_type(content_type: str) -> tuple[str, str]:
+    """``(media type, charset)`` of a Content-Type header; 415 unless it is accepted."""
+    media, _, params = (content_type or '').partition(';')
+    media = media.strip().lower()
+    charset = 'utf-8'
+    for param in params.split(';'):
+        key, _, value = param.partition('=')
+        if key.strip().lower() == 'charset':
+            charset = value.strip().strip('"').lower()
+    if media not in ACCEPTED:
+        given = f'Content-Type {media!r}' if media else 'no Content-Type'
+        raise APIError(f'{given} is not accepted; send one of {", ".join(ACCEPTED)}',
+                       status=415)
+    return media, charset
+
+
+def decompress(body: bytes, content_encoding: str | None, max_bytes: int) -> bytes:
+    """The body as sent (identity) or gunzipped, never more than ``max_bytes`` (413):
+    decompressed in steps, so a small gzip bomb never takes more memory than that."""
+    coding = (content_encoding or 'identity').strip().lower()
+    if coding == 'identity':
+        return body
+    if coding not in ('gzip', 'x-gzip'):
+        raise APIError(f'Content-Encoding {content_encoding!r} is not accepted; send one of '
+                       f'{", ".join(ENCODINGS)}', status=415)
+    out = bytearray()
+    data = body
+    while True:  # one gzip member after another, as gzip itself reads them
+        inflate = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        try:
+            out += inflate.decompress(data, max_bytes + 1 - len(out))
+            while not inflate.eof and len(out) <= max_bytes:
+                chunk = inflate.decompress(inflate.unconsumed_tail, max_bytes + 1 - len(out))
+                if not chunk and not inflate.unconsumed_tail:
+                    break
+                out += chunk
+        except zlib.error as exc:
+            raise APIError(f'the body is not valid gzip: {exc}') from None
+        if len(out) > max_bytes:
+            raise APIError(f'the body is over {max_bytes} bytes once decompressed; at most '
+                           f'{max_bytes} are accepted', status=413)
+        if not inflate.eof:
+            raise APIError('the body is not valid gzip: it ends before the end of its data')
+        data = inflate.unused_data.lstrip(b'\x00')  # gzip's own reader skips zero padding
+        if not data:
+            return bytes(out)
+
+
+class _Names:
+    """The measurement's name, tags and fields (name -> type), as the body must use them."""
+
+    def __init__(self, measurement: str, tags: Sequence[str],
+                 fields: Mapping[str, str]) -> None:
+        self.measurement = measurement
+        self.tags = frozenset(tags)
+        self.fields = dict(fields)
+        odd = {kind for kind in self.fields.values() if kind not in PARSERS or kind == 'tag'}
+        if odd:
+            raise ValueError(f'field types {sorted(odd)} are not float, integer, boolean, '
+                             'string or any')
+
+    def unknown(self, name: str, as_kind: str | None = None) -> str | None:
+        """Why ``name`` is not a tag (``as_kind='tag'``), a field, or either; None if it is."""
+        is_tag, is_field = name in self.tags, name in self.fields
+        if as_kind == 'tag' and is_field:
+            return f'{name!r} is a field of {self.measurement}, not a tag'
+        if as_kind == 'field' and is_tag:
+            return f'{name!r} is a tag of {self.measurement}, not a field'
+        if is_tag or is_field:
+            return None
+        return (f'{self.measurement} has no tag or field {name!r}; its tags: '
+                f'{", ".join(sorted(self.tags)) or "none"}; its fields: '
+                f'{", ".join(self.fields) or "none"}')
+
+
+def _epoch(value: int, unit: str) -> int | None:
+    ns = value * PRECISION_NS[unit]
+    return ns if MIN_NS <= ns <= MAX_NS else None
+
+
+def _time_text(text: str, unit: str) -> int:
+    """Epoch ns of RFC 3339 text (an offset required) or of integer text in ``unit``."""
+    try:
+        ns, naive = parse_time(text, unit)
+    except ValueError as exc:
+        if 'outside' in str(exc):
+            raise
+        raise ValueError(f'{text!r} is not a time: give RFC 3339 (2024-01-01T00:00:00Z) or '
+                         f'an integer of epoch {_API_UNITS[unit]}') from None
+    if naive:
+        raise ValueError(f'{text!r} has no UTC offset: end it with Z or +HH:MM')
+    return ns
+
+
+# -- JSON -------------------------------------------------------------------------------
+
+class _Repeated(ValueError):
+    pass
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out = dict(pairs)
+    if len(out) < len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _Repeated(key)
+            seen.add(key)
+    return out
+
+
+def _constant(name: str) -> Any:
+    raise ValueError(f'{name} is no JSON number (InfluxDB stores no NaN or infinity)')
+
+
+def _json_time(value: Any, unit: str) -> int | None:
+    """Epoch ns of a JSON time; ValueError saying what a time is."""
+    if value is None:
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        ns = _epoch(value, unit)
+        if ns is None:
+            raise ValueError(f'{value} is outside the times InfluxDB stores (1677 to 2262)')
+        return ns
+    if isinstance(value, str):
+        return _time_text(value, unit)
+    raise ValueError(f'{value!r} is not a time: give an RFC 3339 string or an integer of '
+                     f'epoch {_API_UNITS[unit]}')
+
+
+def _read_json(text: str, names: _Names, unit: str, problems: Problems) -> list[PointIn]:
+    try:
+        data = json.loads(text, object_pairs_hook=_object, parse_constant=_constant)
+    except _Repeated as exc:
+        raise APIError(f'the body repeats the key {exc.args[0]!r} in one JSON object',
+                       errors=[{'index': None, 'line': None, 'field': exc.args[0],
+                                'message': 'a key given twice in one object'}]) from None
+    except json.JSONDecodeError as exc:
+        raise APIError(f'the body is not JSON: {exc.msg} (line {exc.lineno}, column '
+                       f'{exc.colno})', errors=[{'index': None, 'line': exc.lineno,
+                                                 'field': None, 'message': exc.msg}]) from None
+    except ValueError as exc:
+        raise APIError(f'the body is not JSON InfluxDB can store: {exc}') from None
+    shape = ('send {"points": [{"time": …, "tags": {…}, "fields": {…}}, …]} or a list '
+             'of flat objects [{"time": …, "<tag>": …, "<field>": …}, …]')
+    if isinstance(data, dict):
+        if set(data) != {'points'} or not isinstance(data['points'], list):
+            raise APIError(f'a JSON object body has the one key "points", a list: {shape}')
+        items, nested = data['points'], True
+    elif isinstance(data, list):
+        items, nested = data, False
+    else:
+        raise APIError(f'the body is a JSON {type(data).__name__}: {shape}')
+    points = []
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            problems.add(index, None, None, f'a point is a JSON object, not {item!r:.40}')
+            continue
+        before = problems.count
+        tags: dict[str, str] = {}
+        values: dict[str, Any] = {}
+        if nested:
+            for key in item.keys() - {TIME, 'tags', 'fields'}:
+                problems.add(index, None, key, f'unknown key {key!r}: a point of "points" '
+                                               'has time, tags and fields')
+            pairs = [('tag', k, v) for k, v in _members(item, 'tags', index, problems)]
+            pairs += [('field', k, v) for k, v in _members(item, 'fields', index, problems)]
+        else:
+            pairs = [('tag' if k in names.tags else 'field', k, v)
+                     for k, v in item.items() if k != TIME]
+        for kind, key, value in pairs:
+            why = names.unknown(key, kind)
+            if why:
+                problems.add(index, None, key, why)
+            elif value is None:
+                continue  # null: no value, as an empty CSV cell
+            elif kind == 'tag':
+                if isinstance(value, str):
+                    tags[key] = value
+                else:
+                    problems.add(index, None, key, f'the tag {key!r} is {value!r:.40}, not a '
+                                                   'string')
+            elif isinstance(value, (dict, list)):
+                problems.add(index, None, key, f'the field {key!r} is a JSON '
+                                               f'{"object" if isinstance(value, dict) else "list"}'
+                                               ', not a number, boolean or string')
+            else:
+                values[key] = value
+        ns = None
+        try:
+            ns = _json_time(item.get(TIME), unit)
+        except ValueError as exc:
+            problems.add(index, None, TIME, str(exc))
+        if problems.count == before:
+            points.append(PointIn(index, None, ns, tags, values))
+    return points
+
+
+def _members(item: dict[str, Any], key: str, index: int,
+             problems: Problems) -> list[tuple[str, Any]]:
+    value = item.get(key, {})
+    if isinstance(value, dict):
+        return list(value.items())
+    problems.add(index, None, key, f'{key} is a JSON object of names and values, not '
+                                   f'{value!r:.40}')
+    return []
+
+
+# -- CSV --------------------------------------------------------------------------------
+
+def _read_csv(text: str, names: _Names, unit: str, problems: Problems) -> list[PointIn]:
+    reader = csv.reader(io.StringIO(text, newline=''), strict=True)
+    try:
+        header = next(reader)
+    except csv.Error as exc:
+        raise APIError(f'the CSV header is not CSV: {exc}') from None
+    header_problems = Problems()
+    for position, name in enumerate(header):
+        if name in header[:position]:
+            header_problems.add(None, 1, name, f'the header names {name!r} twice')
+        elif name != TIME:
+            why = names.unknown(name)
+            if why:
+                header_problems.add(None, 1, name, why)
+    if header_problems:
+        raise APIError(f'the CSV header {header!r:.200} is not {names.measurement}\'s: name '
+                       'time, tags and fields', errors=header_problems.errors)
+    kinds = [None if name == TIME else 'tag' if name in names.tags else names.fields[name]
+             for name in header]
+    points: list[PointIn] = []
+    index = 0
+    while True:
+        line = reader.line_num + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            problems.add(index, line, None, f'not CSV: {exc}')
+            break  # the reader cannot tell where the next record starts
+        if not row:
+            continue  # a blank line
+        point = _csv_point(index, line, row, header, kinds, unit, problems)
+        if point is not None:
+            points.append(point)
+        index += 1
+    return points
+
+
+def _csv_point(index: int, line: int, row: list[str], header: list[str],
+               kinds: list[str | None], unit: str, problems: Problems) -> PointIn | None:
+    if len(row) != len(header):
+        problems.add(index, line, None, f'{len(row)} values for the {len(header)} columns '
+                                        f'{", ".join(header)}')
+        return None
+    before = problems.count
+    ns = None
+    tags: dict[str, str] = {}
+    values: dict[str, Any] = {}
+    for name, kind, cell in zip(header, kinds, row):
+        if cell == '':
+            continue  # an empty cell: no value (no time: the server's now)
+        try:
+            if kind is None:
+                ns = _time_text(cell, unit)
+            elif kind == 'tag':
+                tags[name] = cell
+            else:
+                values[name] = PARSERS[kind](cell)
+        except ValueError as exc:
+            what = 'time' if kind is None else f'the {kind} field {name!r}'
+            problems.add(index, line, name, f'{what}: {exc}')
+    return PointIn(index, line, ns, tags, values) if problems.count == before else None
+
+
+# -- line protocol ----------------------------------------------------------------------
+
+def _physical_lines(text: str) -> Iterator[str]:
+    """Lines ended by ``\\n`` only, as InfluxDB splits a body (not str.splitlines())."""
+    start = 0
+    while True:
+        end = text.find('\n', start)
+        if end < 0:
+            if start < len(text):
+                yield text[start:]
+            return
+        yield text[start:end + 1]
+        start = end + 1
+
+
+def _read_line_protocol(text: str, names: _Names, unit: str,
+                        problems: Problems) -> list[PointIn]:
+    points = []
+    index = 0
+    for line, raw in logical_lines(_physical_lines(text)):
+        stripped = strip_line(raw)
+        if not stripped or stripped.startswith('#'):
+            continue
+        try:
+            parsed = parse_line(stripped, unit)
+        except ValueError as exc:
+            problems.add(index, line, None, str(exc))
+            index += 1
+            continue
+        before = problems.count
+        if parsed.measurement != names.measurement:
+            problems.add(index, line, None, f'the line is for the measurement '
+                                            f'{parsed.measurement!r}, not '
+                                            f'{names.measurement!r}')
+        for kind, members in (('tag', parsed.tags), ('field', parsed.fields)):
+            for key in members:
+                why = names.unknown(key, kind)
+                if why:
+                    problems.add(index, line, key, why)
+        if problems.count == before:
+            points.append(PointIn(index, line, parsed.time, parsed.tags, parsed.fields))
+        index += 1
+    return points
+
+
+_READERS: dict[str, Callable[[str, _Names, str, Problems], list[PointIn]]] = {
+    JSON: _read_json, CSV: _read_csv, **{media: _read_line_protocol for media in LINE_PROTOCOL}}
