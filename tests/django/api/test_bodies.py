@@ -361,3 +361,9 @@ def test_an_unknown_content_encoding_is_415() -> None:
     error = refused(b'x', 'text/plain', encoding='br')
     assert (error.status, error.message) == (415, "Content-Encoding 'br' is not accepted; "
                                                   'send one of gzip, identity')
+
+
+def test_line_protocol_without_strings_counts_crlf_lines_too() -> None:
+    body = '# numbers only\r\nprobe,host=a ratio=1\r\n\r\nprobe,host=b count=2i 5\r\n'
+    assert parse(body, 'text/plain') == [PointIn(0, 2, None, {'host': 'a'}, {'ratio': 1.0}),
+                                         PointIn(1, 4, 5, {'host': 'b'}, {'count': 2})]

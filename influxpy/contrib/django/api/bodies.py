@@ -29,6 +29,7 @@ ENCODINGS = ('gzip', 'identity')
 CHARSETS = ('utf-8', 'utf8', 'us-ascii', 'ascii')
 MAX_ERRORS = 100
 TIME = 'time'
+_POINT_KEYS = frozenset({TIME, 'tags', 'fields'})
 # The API's precisions as influxpy.times names them.
 _UNITS = {'s': 's', 'ms': 'ms', 'us': 'u', 'ns': 'ns'}
 _API_UNITS = {unit: name for name, unit in _UNITS.items()}
@@ -252,57 +253,62 @@ def _read_json(text: str, names: _Names, unit: str, problems: Problems) -> list[
         raise APIError(f'the body is a JSON {type(data).__name__}: {shape}')
     points = []
     for index, item in enumerate(items):
-        if not isinstance(item, dict):
-            problems.add(index, None, None, f'a point is a JSON object, not {item!r:.40}')
-            continue
-        before = problems.count
-        tags: dict[str, str] = {}
-        values: dict[str, Any] = {}
-        if nested:
-            for key in item.keys() - {TIME, 'tags', 'fields'}:
-                problems.add(index, None, key, f'unknown key {key!r}: a point of "points" '
-                                               'has time, tags and fields')
-            pairs = [('tag', k, v) for k, v in _members(item, 'tags', index, problems)]
-            pairs += [('field', k, v) for k, v in _members(item, 'fields', index, problems)]
-        else:
-            pairs = [('tag' if k in names.tags else 'field', k, v)
-                     for k, v in item.items() if k != TIME]
-        for kind, key, value in pairs:
-            why = names.unknown(key, kind)
-            if why:
-                problems.add(index, None, key, why)
-            elif value is None:
-                continue  # null: no value, as an empty CSV cell
-            elif kind == 'tag':
-                if isinstance(value, str):
-                    tags[key] = value
-                else:
-                    problems.add(index, None, key, f'the tag {key!r} is {value!r:.40}, not a '
-                                                   'string')
-            elif isinstance(value, (dict, list)):
-                problems.add(index, None, key, f'the field {key!r} is a JSON '
-                                               f'{"object" if isinstance(value, dict) else "list"}'
-                                               ', not a number, boolean or string')
-            else:
-                values[key] = value
-        ns = None
-        try:
-            ns = _json_time(item.get(TIME), unit)
-        except ValueError as exc:
-            problems.add(index, None, TIME, str(exc))
-        if problems.count == before:
-            points.append(PointIn(index, None, ns, tags, values))
+        point = _json_point(index, item, nested, names, unit, problems)
+        if point is not None:
+            points.append(point)
     return points
 
 
-def _members(item: dict[str, Any], key: str, index: int,
-             problems: Problems) -> list[tuple[str, Any]]:
-    value = item.get(key, {})
-    if isinstance(value, dict):
-        return list(value.items())
-    problems.add(index, None, key, f'{key} is a JSON object of names and values, not '
-                                   f'{value!r:.40}')
-    return []
+def _json_point(index: int, item: Any, nested: bool, names: _Names, unit: str,
+                problems: Problems) -> PointIn | None:
+    if type(item) is not dict:
+        problems.add(index, None, None, f'a point is a JSON object, not {item!r:.40}')
+        return None
+    before = problems.count
+    tags: dict[str, str] = {}
+    values: dict[str, Any] = {}
+    if nested:
+        for key in item:
+            if key not in _POINT_KEYS:
+                problems.add(index, None, key, f'unknown key {key!r}: a point of "points" '
+                                               'has time, tags and fields')
+        for kind in ('tag', 'field'):
+            members = item.get(f'{kind}s', {})
+            if type(members) is dict:
+                _json_members(index, members, kind, names, tags, values, problems)
+            else:
+                problems.add(index, None, f'{kind}s', f'{kind}s is a JSON object of names '
+                                                      f'and values, not {members!r:.40}')
+    else:
+        _json_members(index, item, None, names, tags, values, problems)
+    ns = None
+    try:
+        ns = _json_time(item.get(TIME), unit)
+    except ValueError as exc:
+        problems.add(index, None, TIME, str(exc))
+    return PointIn(index, None, ns, tags, values) if problems.count == before else None
+
+
+def _json_members(index: int, members: dict[str, Any], kind: str | None, names: _Names,
+                  tags: dict[str, str], values: dict[str, Any], problems: Problems) -> None:
+    """Sort a JSON object's members into tags and field values (``kind`` None: a flat
+    point, sorted by name); null is no value, as an empty CSV cell."""
+    for key, value in members.items():
+        if key in names.tags and kind != 'field':
+            if type(value) is str:
+                tags[key] = value
+            elif value is not None:
+                problems.add(index, None, key, f'the tag {key!r} is {value!r:.40}, not a '
+                                               'string')
+        elif key in names.fields and kind != 'tag':
+            if type(value) in (dict, list):
+                what = 'object' if type(value) is dict else 'list'
+                problems.add(index, None, key, f'the field {key!r} is a JSON {what}, not a '
+                                               'number, boolean or string')
+            elif value is not None:
+                values[key] = value
+        elif kind is not None or key != TIME:
+            problems.add(index, None, key, names.unknown(key, kind) or '')
 
 
 # -- CSV --------------------------------------------------------------------------------
@@ -326,6 +332,7 @@ def _read_csv(text: str, names: _Names, unit: str, problems: Problems) -> list[P
                        'time, tags and fields', errors=header_problems.errors)
     kinds = [None if name == TIME else 'tag' if name in names.tags else names.fields[name]
              for name in header]
+    parsers = [None if kind in (None, 'tag') else PARSERS[kind] for kind in kinds]
     points: list[PointIn] = []
     index = 0
     while True:
@@ -339,7 +346,7 @@ def _read_csv(text: str, names: _Names, unit: str, problems: Problems) -> list[P
             break  # the reader cannot tell where the next record starts
         if not row:
             continue  # a blank line
-        point = _csv_point(index, line, row, header, kinds, unit, problems)
+        point = _csv_point(index, line, row, header, kinds, parsers, unit, problems)
         if point is not None:
             points.append(point)
         index += 1
@@ -347,7 +354,8 @@ def _read_csv(text: str, names: _Names, unit: str, problems: Problems) -> list[P
 
 
 def _csv_point(index: int, line: int, row: list[str], header: list[str],
-               kinds: list[str | None], unit: str, problems: Problems) -> PointIn | None:
+               kinds: list[str | None], parsers: list[Callable[[str], Any] | None], unit: str,
+               problems: Problems) -> PointIn | None:
     if len(row) != len(header):
         problems.add(index, line, None, f'{len(row)} values for the {len(header)} columns '
                                         f'{", ".join(header)}')
@@ -356,16 +364,16 @@ def _csv_point(index: int, line: int, row: list[str], header: list[str],
     ns = None
     tags: dict[str, str] = {}
     values: dict[str, Any] = {}
-    for name, kind, cell in zip(header, kinds, row):
+    for name, kind, parse, cell in zip(header, kinds, parsers, row):
         if cell == '':
             continue  # an empty cell: no value (no time: the server's now)
         try:
-            if kind is None:
+            if parse is not None:
+                values[name] = parse(cell)
+            elif kind is None:
                 ns = _time_text(cell, unit)
-            elif kind == 'tag':
-                tags[name] = cell
             else:
-                values[name] = PARSERS[kind](cell)
+                tags[name] = cell
         except ValueError as exc:
             what = 'time' if kind is None else f'the {kind} field {name!r}'
             problems.add(index, line, name, f'{what}: {exc}')
@@ -389,11 +397,15 @@ def _physical_lines(text: str) -> Iterator[str]:
 
 def _read_line_protocol(text: str, names: _Names, unit: str,
                         problems: Problems) -> list[PointIn]:
+    # Without a quote no newline is inside a string field: every line ends at its newline.
+    numbered = logical_lines(_physical_lines(text)) if '"' in text else \
+        enumerate(text.split('\n'), 1)
+    tag_names, field_names = names.tags, names.fields.keys()
     points = []
     index = 0
-    for line, raw in logical_lines(_physical_lines(text)):
+    for line, raw in numbered:
         stripped = strip_line(raw)
-        if not stripped or stripped.startswith('#'):
+        if not stripped or stripped[0] == '#':
             continue
         try:
             parsed = parse_line(stripped, unit)
@@ -401,18 +413,19 @@ def _read_line_protocol(text: str, names: _Names, unit: str,
             problems.add(index, line, None, str(exc))
             index += 1
             continue
-        before = problems.count
-        if parsed.measurement != names.measurement:
-            problems.add(index, line, None, f'the line is for the measurement '
-                                            f'{parsed.measurement!r}, not '
-                                            f'{names.measurement!r}')
-        for kind, members in (('tag', parsed.tags), ('field', parsed.fields)):
-            for key in members:
-                why = names.unknown(key, kind)
-                if why:
-                    problems.add(index, line, key, why)
-        if problems.count == before:
+        if (parsed.measurement == names.measurement and parsed.tags.keys() <= tag_names
+                and parsed.fields.keys() <= field_names):
             points.append(PointIn(index, line, parsed.time, parsed.tags, parsed.fields))
+        else:
+            if parsed.measurement != names.measurement:
+                problems.add(index, line, None, f'the line is for the measurement '
+                                                f'{parsed.measurement!r}, not '
+                                                f'{names.measurement!r}')
+            for kind, members in (('tag', parsed.tags), ('field', parsed.fields)):
+                for key in members:
+                    why = names.unknown(key, kind)
+                    if why:
+                        problems.add(index, line, key, why)
         index += 1
     return points
 

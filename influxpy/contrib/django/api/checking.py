@@ -9,9 +9,10 @@ in one 400 (see bodies.Problems), and then nothing is written.
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from ....exceptions import QueryError, ValidationError
-from ....models import InfluxMeasurement
+from ....models import InfluxMeasurement, Options
 from ....times import EPOCH
 from ..storage.checks import check_reading
 from ..storage.reading_model import DEVICE, TIME, ReadingSchema
@@ -24,26 +25,17 @@ def model_instances(model: type[InfluxMeasurement],
                     points: list[PointIn]) -> list[InfluxMeasurement]:
     """An instance of ``model`` per point, each checked; APIError 400 naming every bad one."""
     meta = model._meta
+    tag_names, field_names = meta.tags.keys(), meta.fields.keys()
     problems = Problems()
     out = []
     for point in points:
-        values = {}
-        before = problems.count
-        for kind, members in (('tag', point.tags), ('field', point.fields)):
-            for name, value in members.items():
-                try:
-                    found = meta.get_field(name)
-                except QueryError as exc:
-                    problems.add(point.index, point.line, name, str(exc))
-                    continue
-                if found.is_tag != (kind == 'tag'):
-                    problems.add(point.index, point.line, name,
-                                 f'{meta.model_name}.{found.name} is a '
-                                 f'{"tag" if found.is_tag else "field"}, not a {kind}')
-                    continue
-                values[found.name] = value
-        if problems.count > before:
-            continue
+        values: dict[str, Any] | None
+        if point.tags.keys() <= tag_names and point.fields.keys() <= field_names:
+            values = {**point.tags, **point.fields}
+        else:
+            values = _values(meta, point, problems)
+            if values is None:
+                continue
         try:
             obj = model(time=point.time_ns, **values)
         except ValidationError as exc:  # only the time is checked on the way in
@@ -57,6 +49,27 @@ def model_instances(model: type[InfluxMeasurement],
         out.append(obj)
     problems.check()
     return out
+
+
+def _values(meta: Options, point: PointIn, problems: Problems) -> dict[str, Any] | None:
+    """A point's values by attribute name, its names looked up as the model looks them up
+    (attribute or column name); None when one is not the model's."""
+    values = {}
+    before = problems.count
+    for kind, members in (('tag', point.tags), ('field', point.fields)):
+        for name, value in members.items():
+            try:
+                found = meta.get_field(name)
+            except QueryError as exc:
+                problems.add(point.index, point.line, name, str(exc))
+                continue
+            if found.is_tag != (kind == 'tag'):
+                problems.add(point.index, point.line, name,
+                             f'{meta.model_name}.{found.name} is a '
+                             f'{"tag" if found.is_tag else "field"}, not a {kind}')
+                continue
+            values[found.name] = value
+    return values if problems.count == before else None
 
 
 def device_readings(schema: ReadingSchema, points: list[PointIn]) -> list[DeviceReading]:
