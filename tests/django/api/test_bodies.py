@@ -367,3 +367,31 @@ def test_line_protocol_without_strings_counts_crlf_lines_too() -> None:
     body = '# numbers only\r\nprobe,host=a ratio=1\r\n\r\nprobe,host=b count=2i 5\r\n'
     assert parse(body, 'text/plain') == [PointIn(0, 2, None, {'host': 'a'}, {'ratio': 1.0}),
                                          PointIn(1, 4, 5, {'host': 'b'}, {'count': 2})]
+
+
+@pytest.mark.parametrize('text, expected', [
+    ('2024-01-01T00:00:00Z', T0),
+    ('2024-01-01t00:00:00.5z', T0 + 500_000_000),
+    ('2024-01-01 05:30:00.000000001+05:30', T0 + 1),
+    ('2023-12-31T23:59:59.999999999-00:00', T0 - 1),
+    (' 1704067200000000000 ', T0),
+])
+def test_rfc3339_times(text: str, expected: int) -> None:
+    body = json.dumps([{'time': text, 'host': 'a', 'ratio': 1}])
+    assert parse(body)[0].time_ns == expected
+    assert parse(f'time,host,ratio\n"{text}",a,1\n', 'text/csv')[0].time_ns == expected
+
+
+@pytest.mark.parametrize('text, message', [
+    ('2024-01-01T00:00:00', 'has no UTC offset: end it with Z or +HH:MM'),
+    ('2024-01-01', 'is not a time: give RFC 3339'),
+    ('2024-01-01T00:00:00.1234567891Z', 'more than nine fraction digits'),
+    ('2024-02-30T00:00:00Z', 'is not a time: day is out of range for month'),
+    ('2262-04-12T00:00:00Z', 'is outside the times InfluxDB stores'),
+    ('-9223372036854775808', 'is outside the times InfluxDB stores'),
+    ('now', 'is not a time'),
+])
+def test_times_that_are_refused(text: str, message: str) -> None:
+    error = refused(f'time,host,ratio\n{text},a,1\n', 'text/csv')
+    assert (error.errors[0]['line'], error.errors[0]['field']) == (2, 'time')
+    assert message in error.errors[0]['message']
