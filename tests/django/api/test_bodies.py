@@ -395,3 +395,13 @@ def test_times_that_are_refused(text: str, message: str) -> None:
     error = refused(f'time,host,ratio\n{text},a,1\n', 'text/csv')
     assert (error.errors[0]['line'], error.errors[0]['field']) == (2, 'time')
     assert message in error.errors[0]['message']
+
+
+@pytest.mark.parametrize('strings', [True, False])
+def test_line_protocol_lines_end_at_newlines_only(strings: bool) -> None:
+    note = ',note="x\ry\x0bz"' if strings else ''
+    body = f'probe,host=a\u2028b\x1cc ratio=1{note}\nprobe,host=d\rx ratio=2\n'
+    first, second = parse(body, 'text/plain')
+    assert (first.line, first.tags['host'], second.line, second.tags['host']) == \
+        (1, 'a\u2028b\x1cc', 2, 'd\rx')
+    assert first.fields.get('note') == ('x\ry\x0bz' if strings else None)

@@ -14,7 +14,7 @@ import io
 import json
 import re
 import zlib
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from ....lineprotocol import logical_lines, parse_line, strip_line
@@ -52,9 +52,6 @@ class Problems:
         if len(self.errors) < MAX_ERRORS:
             self.errors.append({'index': index, 'line': line, 'field': field,
                                 'message': message})
-
-    def __bool__(self) -> bool:
-        return self.count > 0
 
     def check(self) -> None:
         """Raise the 400 that lists them, if there are any."""
@@ -337,7 +334,7 @@ def _read_csv(text: str, names: _Names, unit: str, problems: Problems) -> list[P
             why = names.unknown(name)
             if why:
                 header_problems.add(None, 1, name, why)
-    if header_problems:
+    if header_problems.count:
         raise APIError(f'the CSV header {header!r:.200} is not {names.measurement}\'s: name '
                        'time, tags and fields', errors=header_problems.errors)
     kinds = [None if name == TIME else 'tag' if name in names.tags else names.fields[name]
@@ -392,23 +389,11 @@ def _csv_point(index: int, line: int, row: list[str], header: list[str],
 
 # -- line protocol ----------------------------------------------------------------------
 
-def _physical_lines(text: str) -> Iterator[str]:
-    """Lines ended by ``\\n`` only, as InfluxDB splits a body (not str.splitlines())."""
-    start = 0
-    while True:
-        end = text.find('\n', start)
-        if end < 0:
-            if start < len(text):
-                yield text[start:]
-            return
-        yield text[start:end + 1]
-        start = end + 1
-
-
 def _read_line_protocol(text: str, names: _Names, unit: str,
                         problems: Problems) -> list[PointIn]:
     # Without a quote no newline is inside a string field: every line ends at its newline.
-    numbered = logical_lines(_physical_lines(text)) if '"' in text else \
+    # Lines end at '\n' only, as InfluxDB splits a body (not at str.splitlines()' others).
+    numbered = logical_lines(io.StringIO(text, newline='\n')) if '"' in text else \
         enumerate(text.split('\n'), 1)
     tag_names, field_names = names.tags, names.fields.keys()
     points = []
