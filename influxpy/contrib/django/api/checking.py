@@ -1,0 +1,110 @@
+"""Checking a write's points before anything is written, by the rules of what stores them.
+
+An influxpy measurement's points become instances of its model, checked by the model's
+own ``full_clean()`` (what ``save()`` and ``bulk_create()`` apply); readings are checked
+by the storage's ``check_reading`` (storage/checks.py). Every invalid point is reported,
+in one 400 (see bodies.Problems), and then nothing is written.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from ....exceptions import QueryError, ValidationError
+from ....models import InfluxMeasurement, Options
+from ....times import EPOCH
+from ..storage.checks import check_reading
+from ..storage.reading_model import DEVICE, TIME, ReadingSchema
+from ..storage.types import DeviceReading
+from .bodies import Problems
+from .types import PointIn
+
+
+def model_instances(model: type[InfluxMeasurement],
+                    points: list[PointIn]) -> list[InfluxMeasurement]:
+    """An instance of ``model`` per point, each checked; APIError 400 naming every bad one."""
+    meta = model._meta
+    tag_names, field_names = meta.tags.keys(), meta.fields.keys()
+    problems = Problems()
+    out = []
+    for point in points:
+        values: dict[str, Any] | None
+        if point.tags.keys() <= tag_names and point.fields.keys() <= field_names:
+            values = {**point.tags, **point.fields}
+        else:
+            values = _values(meta, point, problems)
+            if values is None:
+                continue
+        try:
+            obj = model(time=point.time_ns, **values)
+        except ValidationError as exc:  # only the time is checked on the way in
+            problems.add(point.index, point.line, TIME, str(exc))
+            continue
+        try:
+            obj.full_clean()
+        except ValidationError as exc:
+            problems.add(point.index, point.line, exc.field, str(exc))
+            continue
+        out.append(obj)
+    problems.check()
+    return out
+
+
+def _values(meta: Options, point: PointIn, problems: Problems) -> dict[str, Any] | None:
+    """A point's values by attribute name, its names looked up as the model looks them up
+    (attribute or column name); None when one is not the model's."""
+    values = {}
+    before = problems.count
+    for kind, members in (('tag', point.tags), ('field', point.fields)):
+        for name, value in members.items():
+            try:
+                found = meta.get_field(name)
+            except QueryError as exc:
+                problems.add(point.index, point.line, name, str(exc))
+                continue
+            if found.is_tag != (kind == 'tag'):
+                problems.add(point.index, point.line, name,
+                             f'{meta.model_name}.{found.name} is a '
+                             f'{"tag" if found.is_tag else "field"}, not a {kind}')
+                continue
+            values[found.name] = value
+    return values if problems.count == before else None
+
+
+def device_readings(schema: ReadingSchema, points: list[PointIn]) -> list[DeviceReading]:
+    """A checked reading per point (its one tag ``device``, its fields the model's value
+    columns); APIError 400 naming every bad one.
+
+    Readings keep microseconds on every storage, so a time with nanoseconds is refused
+    rather than cut (the same request must give the same answer everywhere)."""
+    problems = Problems()
+    out = []
+    for point in points:
+        before = problems.count
+        for name in point.tags:
+            if name != DEVICE:
+                problems.add(point.index, point.line, name,
+                             f'{schema.label} readings have the one tag {DEVICE!r}, not '
+                             f'{name!r}')
+        device = point.tags.get(DEVICE)
+        if device is None:
+            problems.add(point.index, point.line, DEVICE,
+                         f'the tag {DEVICE!r} is missing: every reading names its device')
+        ns = point.time_ns
+        if ns is not None and ns % 1000:
+            problems.add(point.index, point.line, TIME,
+                         f'time {ns} (epoch ns) has nanoseconds; {schema.label} readings '
+                         'keep microseconds')
+        if problems.count > before:
+            continue
+        when = None if ns is None else EPOCH + timedelta(microseconds=ns // 1000)
+        try:
+            reading = check_reading(schema, {DEVICE: device, TIME: when,
+                                             'values': dict(point.fields)})
+        except ValidationError as exc:
+            problems.add(point.index, point.line, exc.field, str(exc))
+            continue
+        out.append(reading)
+    problems.check()
+    return out
