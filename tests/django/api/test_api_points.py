@@ -63,12 +63,13 @@ def test_columns_and_epoch(probes: Any, admin_client: Any) -> None:
 
 
 def test_next_links_walk_everything(probes: Any, admin_client: Any) -> None:
-    url, seen, pages = POINTS + '?limit=3&fields=cpu', [], 0
+    url, seen, pages = POINTS + '?limit=3&fields=cpu&epoch=ns', [], 0
     while url:
         status, body = get(admin_client, url)
         assert status == 200
         pages += 1
-        seen += [(p['time'], s['tags']['host']) for s in body['series'] for p in s['points']]
+        seen += sorted((p['time'], s['tags']['host'])
+                       for s in body['series'] for p in s['points'])
         url = body['next']
     assert pages == 7 and len(seen) == 20 and len(set(seen)) == 20
     assert [t for t, _ in seen] == sorted(t for t, _ in seen)

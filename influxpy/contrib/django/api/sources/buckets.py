@@ -1,7 +1,7 @@
 """Downsampling an influxpy QuerySet by a granularity, as the API's points ask.
 
-Fixed widths and minute/hour: ``GROUP BY time(width, offset)``, with ``tz()`` so bucket
-starts follow the zone's wall clock. Days: ``time(1d)`` with ``tz()`` (InfluxDB shifts
+Durations (``1h``, ``1d``): ``GROUP BY time(width)``, a grid from the epoch in UTC;
+``minute`` and ``hour``: the same with ``tz()``, so buckets follow the zone's wall clock. Days: ``time(1d)`` with ``tz()`` (InfluxDB shifts
 days correctly across daylight saving time). Weeks (from Monday) and months: one
 statement per calendar bucket, sent together, because InfluxQL has no month and
 InfluxDB 1.x misplaces ``time(1w)`` buckets with ``tz()`` after a change of DST.
@@ -33,7 +33,10 @@ def bucketed(build: Callable[[int, int], QuerySet], granularity: Granularity, tz
     series, bounded to the inclusive range), by ``granularity`` in ``tz``."""
     if granularity.ns is not None:
         qs = build(low, high).resolution(Nanosecond(granularity.ns)).fill(fill)
-        yield from _rows(_in_zone(qs, tz))
+        # 'minute' and 'hour' follow the zone's wall clock, as the storages' do; a
+        # duration ('1h', '1d') is a grid counted from the epoch in UTC.
+        wall_clock = granularity.name in ('minute', 'hour')
+        yield from _rows(_in_zone(qs, tz) if wall_clock else qs)
         return
     if granularity.calendar == 'day':
         qs = build(low, high).resolution(Day(1)).fill(fill)

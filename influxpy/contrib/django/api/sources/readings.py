@@ -18,10 +18,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from .....exceptions import QueryError, ValidationError
-from ...storage import ReadingStorage, SeriesSpan, checks, intervals
+from ...storage import ReadingStorage, SeriesSpan, checks
 from ...storage.intervals import NAMED, from_us, to_us
 from ...storage.reading_model import DEVICE
 from ...storage.types import FUNCTION_ALIASES, MAX_TIME, MIN_TIME
+from ..checking import device_readings
 from ..types import (
     DOWNSAMPLERS,
     TAG_LOOKUPS,
@@ -36,6 +37,8 @@ from ..types import (
     TimeRange,
 )
 from .base import FieldInfo, Page, SeriesPoints, Source, matches, series_key
+from .fill import fill_buckets
+from .paging import cut_page
 
 Row = tuple[int, str, dict[str, Any]]      # (time_ns, device, values)
 Fetch = Callable[[int | None, int | None, int], list[Row]]  # (low us, high us, ties)
@@ -126,30 +129,14 @@ class ReadingsSource(Source):
 
             def fetch(low: int | None, high: int | None, extra: int) -> list[Row]:
                 return rows
-        found = _after(fetch, bounds, cursor, going, len(spans))
-        more = len(found) > query.limit
-        found = found[:query.limit]
-        if going != descending:  # followed a 'previous' cursor: back to the query's order
-            found.reverse()
-        if found:
-            first, last = found[0], found[-1]
-            # After a 'previous' cursor there are rows ahead (where it came from); after a
-            # 'next' one, behind.
-            ahead = more or going != descending
-            behind = more if going != descending else cursor is not None
-            if ahead:
-                page.next = Cursor(last[0], _key(last[1]), descending)
-            if behind:
-                page.previous = Cursor(first[0], _key(first[1]), not descending)
         by_device = {s.device: s for s in spans}
         grouped: dict[str, SeriesPoints] = {}
-        for when, device, values in found:
+        for when, device, values in _from_cursor(fetch, bounds, cursor, going, len(spans)):
             if device not in grouped:  # (a device first stored since _spans(): no span)
                 span = by_device.get(device)
                 grouped[device] = _series_of(span) if span else SeriesPoints({DEVICE: device})
             grouped[device].rows.append((when, values))
-        page.series = sorted(grouped.values(), key=lambda s: s.key)
-        return page
+        return cut_page(query, grouped.values(), names, granularity)
 
     def _check_fields(self, fields: tuple[str, ...] | None) -> tuple[str, ...]:
         known = self.storage.fields
@@ -226,32 +213,28 @@ class ReadingsSource(Source):
         first = min(s.first for s in spans) if start is None else start
         last = max(s.last for s in spans) if end is None else end
         reference = start or end or datetime.now(UTC)  # as the storage lays its grid
-        return _fill(rows, query.fill, interval, query.tz, (first, last, reference), names)
+        return fill_buckets(rows, query.fill, interval, query.tz, (first, last, reference), names)
 
     # -- writes and deletes -------------------------------------------------------------
 
     def write(self, points: list[PointIn]) -> int:
-        readings, errors = [], []
-        for point in points:
-            problem = _point_problem(point)
-            if problem:
-                errors.append({'index': point.index, 'line': point.line, **problem})
-                continue
-            when = None if point.time_ns is None else from_us(point.time_ns // 1000)
-            reading = {'device': point.tags[DEVICE], 'time': when, 'values': dict(point.fields)}
-            try:
-                readings.append(checks.check_reading(self.storage.schema, reading,
-                                                     f'point #{point.index}'))
-            except (ValidationError, QueryError) as exc:
-                errors.append({'index': point.index, 'line': point.line,
-                               'field': getattr(exc, 'field', None), 'message': str(exc)})
-        if errors:
-            raise APIError(f'{len(errors)} of {len(points)} points are invalid; nothing was '
-                           'written', errors=errors)
+        readings = device_readings(self.storage.schema, points)
         try:
             return self.storage.store_readings(readings)
         except (ValidationError, QueryError) as exc:
             raise APIError(str(exc)) from None
+
+    def most_points(self, query: PointsQuery, selectors: Selectors) -> int:
+        spans = self._spans(query.tags, selectors)
+        bounds = _bounds(query.time)
+        if not spans or bounds is None:
+            return 0
+        start, end = _datetimes(bounds)
+        fields = self._check_fields(query.fields)
+        # All devices' counts together: never under the count of the fullest one.
+        counted = self.storage.aggregate('count', None, device=[s.device for s in spans],
+                                         start=start, end=end, fields=fields)
+        return sum(sum(b.values.values()) for b in counted)
 
     def delete(self, tags: tuple[TagFilter, ...], time: TimeRange, selectors: Selectors) -> int:
         if not tags and time.low is None and time.high is None:
@@ -335,15 +318,13 @@ def _clamp(low: int | None, high: int | None) -> tuple[int | None, int | None] |
             None if high is None or high >= MAX_US else high)
 
 
-def _after(fetch: Fetch, bounds: tuple[int | None, int | None], cursor: Cursor | None,
-           descending: bool, devices: int) -> list[Row]:
-    """Rows strictly after ``cursor`` in the direction ``descending`` (ties at the cursor's
-    time skipped by series key): the storage is asked from the cursor's time inclusive,
-    for as many more rows as there can be ties."""
+def _from_cursor(fetch: Fetch, bounds: tuple[int | None, int | None], cursor: Cursor | None,
+                 descending: bool, devices: int) -> list[Row]:
+    """Rows from the cursor's time on, inclusive, with room for the ties there (paging.py
+    drops those and cuts the page)."""
     low, high = bounds
     if cursor is None:
         return fetch(low, high, 0)
-    at = (cursor.time_ns, cursor.key)
     if descending:
         edge = cursor.time_ns // 1000
         narrowed = _clamp(low, edge if high is None else min(high, edge))
@@ -352,83 +333,4 @@ def _after(fetch: Fetch, bounds: tuple[int | None, int | None], cursor: Cursor |
         narrowed = _clamp(edge if low is None else max(low, edge), high)
     if narrowed is None:
         return []
-    rows = fetch(*narrowed, devices)
-    return [r for r in rows if (_row_key(r) < at if descending else _row_key(r) > at)]
-
-
-def _point_problem(point: PointIn) -> dict[str, Any] | None:
-    if set(point.tags) != {DEVICE}:
-        return {'field': DEVICE, 'message': f'a reading has exactly one tag, {DEVICE!r}; '
-                f'got {", ".join(map(repr, point.tags)) or "none"}'}
-    if point.time_ns is not None and not MIN_US * 1000 <= point.time_ns <= MAX_US * 1000:
-        return {'field': 'time', 'message': 'outside the range every storage keeps '
-                f'({MIN_TIME.date()} to {MAX_TIME.date()})'}
-    if point.time_ns is not None and point.time_ns % 1000:
-        return {'field': 'time', 'message': 'readings keep microseconds; this time has '
-                'nanoseconds'}
-    return None
-
-
-MAX_FILLED = 1_000_000
-
-
-def _fill(rows: list[Row], fill: str | float, interval: str | timedelta, tz: str,
-          span: tuple[datetime, datetime, datetime], names: list[str]) -> list[Row]:
-    """Each device's buckets over ``span`` (first, last, the grid's reference), every value
-    missing filled as InfluxDB's ``fill()`` does: null, a number, the previous or linear
-    (per name: a bucket with readings of one field only is missing the others)."""
-    parsed = intervals.parse_interval(interval)
-    zone = intervals.computing_zone(checks.check_tz(tz), parsed)
-    first, last, reference = span
-    if parsed.calendar:
-        buckets = intervals.calendar_buckets(first, last, parsed.calendar, zone)
-        starts = [to_us(b) * 1000 for b, _ in buckets]
-    else:
-        length, offset = parsed.length_us, parsed.grid_offset_us(zone, reference)
-        low = to_us(first) - (to_us(first) + offset) % length
-        count = (to_us(last) - low) // length + 1
-        if count * len(names) > MAX_FILLED:
-            raise ParameterError('fill', f'{count} buckets to fill; narrow the time range or '
-                                 'use a coarser granularity', valid=['none'])
-        starts = [(low + i * length) * 1000 for i in range(count)]
-    by_device: dict[str, dict[int, dict[str, Any]]] = {}
-    for when, device, values in rows:
-        by_device.setdefault(device, {})[when] = values
-    out: list[Row] = []
-    for device, known in by_device.items():
-        times = sorted(set(starts) | set(known))
-        table = [known.get(t) or dict.fromkeys(names) for t in times]
-        for name in names:
-            column = [values[name] for values in table]
-            if name.startswith('count_'):  # nothing counted is 0, as in InfluxDB
-                filled = [0 if v is None else v for v in column]
-            else:
-                filled = _fill_one(times, column, fill)
-            for values, value in zip(table, filled):
-                values[name] = value
-        out.extend(zip(times, [device] * len(times), table))
-    return out
-
-
-def _fill_one(times: list[int], column: list[Any], fill: str | float) -> list[Any]:
-    """One name's values over every bucket, each None (no reading) filled."""
-    if fill == 'null':
-        return column
-    if fill not in ('previous', 'linear'):
-        return [fill if v is None else v for v in column]
-    out, before = list(column), None
-    if fill == 'previous':
-        for i, v in enumerate(column):
-            out[i] = before = before if v is None else v
-        return out
-    after: list[int | None] = [None] * len(column)  # the next index with a value
-    for i in range(len(column) - 2, -1, -1):
-        after[i] = i + 1 if column[i + 1] is not None else after[i + 1]
-    for i, v in enumerate(column):
-        j = after[i]
-        if v is not None:
-            before = i
-        elif before is not None and j is not None:
-            t0, v0, t1, v1 = times[before], column[before], times[j], column[j]
-            out[i] = v0 + (v1 - v0) * (times[i] - t0) / (t1 - t0)
-    return out
+    return fetch(*narrowed, devices)
