@@ -376,7 +376,7 @@ def test_write_checks_every_point_before_writing(storage: ReadingStorage) -> Non
     assert info.value.status == 400
     errors = info.value.errors
     assert [(e['index'], e['line'], e['field']) for e in errors] == [
-        (1, 2, 'device'), (2, 3, 'time'), (3, 4, 'wind'), (4, None, 'pulses'), (5, 6, 'device'),
+        (1, 2, 'host'), (2, 3, 'time'), (3, 4, 'wind'), (4, None, 'pulses'), (5, 6, 'device'),
         (6, 7, 'time')]
     assert 'nanoseconds' in errors[1]['message'] and "'wind'" in errors[2]['message']
     assert storage.series() == []                            # nothing written

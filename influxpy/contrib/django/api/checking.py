@@ -15,10 +15,13 @@ from ....exceptions import QueryError, ValidationError
 from ....models import InfluxMeasurement, Options
 from ....times import EPOCH
 from ..storage.checks import check_reading
+from ..storage.intervals import to_us
 from ..storage.reading_model import DEVICE, TIME, ReadingSchema
-from ..storage.types import DeviceReading
+from ..storage.types import MAX_TIME, MIN_TIME, DeviceReading
 from .bodies import Problems
 from .types import PointIn
+
+LOWEST_US, HIGHEST_US = to_us(MIN_TIME), to_us(MAX_TIME)
 
 
 def model_instances(model: type[InfluxMeasurement],
@@ -96,6 +99,10 @@ def device_readings(schema: ReadingSchema, points: list[PointIn]) -> list[Device
             problems.add(point.index, point.line, TIME,
                          f'time {ns} (epoch ns) has nanoseconds; {schema.label} readings '
                          'keep microseconds')
+        elif ns is not None and not LOWEST_US <= ns // 1000 <= HIGHEST_US:
+            problems.add(point.index, point.line, TIME,
+                         f'time {ns} (epoch ns) is outside the range every storage keeps '
+                         f'({MIN_TIME.year}-{MAX_TIME.year})')
         if problems.count > before:
             continue
         when = None if ns is None else EPOCH + timedelta(microseconds=ns // 1000)

@@ -7,6 +7,7 @@ from django.utils.module_loading import import_string
 from influxpy.models import InfluxMeasurement
 
 from ..discovery import discover_measurements
+from ..handlers import connections
 from ..problems import StorageConfigurationError
 from .conf import api_settings
 from .sources.base import Source
@@ -28,6 +29,8 @@ def exposed() -> dict[str, Source]:
                     f"INFLUXPY_API['MEASUREMENTS']: {path!r} is not an influxpy measurement")
             models.append(model)
     out: dict[str, Source] = {}
+    if models:
+        connections.ensure_all()  # the models read and write through INFLUXPY's connections
     for model in models:
         source = ModelSource(model)
         out.setdefault(source.name, source)

@@ -1,10 +1,11 @@
 """Downsampling an influxpy QuerySet by a granularity, as the API's points ask.
 
 Durations (``1h``, ``1d``): ``GROUP BY time(width)``, a grid from the epoch in UTC;
-``minute`` and ``hour``: the same with ``tz()``, so buckets follow the zone's wall clock. Days: ``time(1d)`` with ``tz()`` (InfluxDB shifts
-days correctly across daylight saving time). Weeks (from Monday) and months: one
-statement per calendar bucket, sent together, because InfluxQL has no month and
-InfluxDB 1.x misplaces ``time(1w)`` buckets with ``tz()`` after a change of DST.
+``minute`` and ``hour``: the same with ``tz()``, so buckets follow the zone's wall
+clock. Days: ``time(1d)`` with ``tz()`` (InfluxDB shifts days correctly across DST).
+Weeks (from Monday) and months: one statement per calendar bucket, sent together,
+because InfluxQL has no month and InfluxDB 1.x misplaces ``time(1w)`` buckets with
+``tz()`` after a change of DST.
 """
 
 from __future__ import annotations
