@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from influxpy.contrib.django.api import params as p
+from influxpy.contrib.django.api import times as t
 from influxpy.contrib.django.api.cursor import encode_cursor, encode_key
 from influxpy.contrib.django.api.types import (
     DOWNSAMPLERS,
@@ -87,7 +88,7 @@ def refused(parameter: str, pairs: Any, *fragments: str, **kwargs: Any) -> Param
     ('now+0s', NOW),
 ])
 def test_a_time_is_exact_to_the_nanosecond(text: str, ns: int) -> None:
-    assert p.parse_time(text, 'start', NOW) == ns
+    assert t.parse_time(text, 'start', NOW) == ns
     assert points([('start', text)]).time == TimeRange(ns, None)
 
 
@@ -128,7 +129,7 @@ def test_a_time_is_exact_to_the_nanosecond(text: str, ns: int) -> None:
 def test_a_bad_time_says_what_is_wrong(text: str, fragment: str) -> None:
     for name in p.TIME_PARAMETERS:
         error = refused(name, [(name, text)], fragment)
-        assert error.body()['errors'][0]['valid'] == list(p.TIMES)
+        assert error.body()['errors'][0]['valid'] == list(t.TIMES)
 
 
 def test_bounds_become_one_inclusive_range() -> None:
@@ -520,8 +521,8 @@ def test_random_queries_raise_nothing_but_parameter_errors(query: dict[str, list
 @given(st.text(), st.sampled_from([MIN_NS, 0, NOW, MAX_NS]))
 def test_random_text_for_each_parser_raises_nothing_but_parameter_errors(text: str,
                                                                          now: int) -> None:
-    for parse in (lambda: p.parse_time(text, 'start', now),
-                  lambda: p.parse_time('now-' + text, 'end', now)):
+    for parse in (lambda: t.parse_time(text, 'start', now),
+                  lambda: t.parse_time('now-' + text, 'end', now)):
         try:
             assert MIN_NS <= parse() <= MAX_NS
         except ParameterError:
@@ -546,6 +547,6 @@ def test_any_instant_in_any_offset_reads_back_exactly(ns: int, offset_minutes: i
     sign = '-' if offset_minutes < 0 else '+'
     hours, minutes = divmod(abs(offset_minutes), 60)
     text = f'{local:%Y-%m-%dT%H:%M:%S}.{nanos:09d}{sign}{hours:02d}:{minutes:02d}'
-    assert p.parse_time(text, 'start') == ns
+    assert t.parse_time(text, 'start') == ns
     whole, fraction = divmod(abs(ns), S)
-    assert p.parse_time(f'{"-" if ns < 0 else ""}{whole}.{fraction:09d}', 'start') == ns
+    assert t.parse_time(f'{"-" if ns < 0 else ""}{whole}.{fraction:09d}', 'start') == ns

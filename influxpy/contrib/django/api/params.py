@@ -35,16 +35,16 @@ import re
 import time
 import zoneinfo
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
 from ....exceptions import QueryError
 from ....quoting import quote_duration
 from ....resolutions import duration_ns
-from ....times import INT64_MAX, INT64_MIN, MAX_NS, MIN_NS, datetime_to_ns, rfc3339
+from ....times import INT64_MAX, INT64_MIN, MAX_NS, MIN_NS
 from ..storage.intervals import CALENDAR, FIXED_NAMED
 from .cursor import decode_cursor, decode_key
+from .times import DURATION, parse_time
 from .types import (
     DOWNSAMPLERS,
     EPOCHS,
@@ -73,15 +73,8 @@ GRANULARITY_ALIASES = {'seconds': '1s', '10seconds': '10s', 'minutes': '1m',
                        '10minutes': '10m', 'hours': '1h', '6hours': '6h', 'days': 'day'}
 GRANULARITIES = ('a duration (10s 5m 1h 1d 1w 500ms 1h30m)', *FIXED_NAMED, *CALENDAR,
                  *GRANULARITY_ALIASES)
-TIMES = ('RFC 3339 with an offset: 2024-01-01T00:00:00Z, 2024-01-01T01:00:00.5+01:00',
-         'epoch seconds: 1700000000, 1700000000.123456789', 'now, now-6h, now+1h30m')
 MAX_REGEX = 1000
 
-_RFC3339 = re.compile(r'(\d{4})-(\d\d)-(\d\d)[Tt ](\d\d):(\d\d):(\d\d)(?:\.(\d+))?'
-                      r'([Zz]|[+-]\d\d:\d\d)?', re.ASCII)
-_EPOCH = re.compile(r'(-?)(\d+)(?:\.(\d+))?', re.ASCII)
-_NOW = re.compile(r'now(?:([+-])(.*))?', re.DOTALL)
-_DURATION = re.compile(r'[0-9][0-9nsuµmhdw]*')  # ASCII digits: duration_ns reads the rest
 _PERCENTILE = re.compile(r'p(\d{1,3}(?:\.\d{1,6})?)', re.ASCII)
 _INTEGER = re.compile(r'[+-]?\d{1,20}', re.ASCII)
 _WHOLE = re.compile(r'[+-]?\d+', re.ASCII)
@@ -222,78 +215,6 @@ def _check_regex(name: str, pattern: str) -> None:
         raise ParameterError(name, f'is not a regular expression: {exc}') from None
 
 
-# -- times ------------------------------------------------------------------------------
-
-def parse_time(text: str, parameter: str, now_ns: int | None = None) -> int:
-    """``text`` as epoch nanoseconds: RFC 3339 with an offset, epoch seconds, or ``now``
-    plus or minus a duration (``now_ns``: the now to use; None: the clock's)."""
-    if now := _NOW.fullmatch(text):
-        ns = time.time_ns() if now_ns is None else now_ns
-        if now.group(1):
-            ns += _relative(text, parameter, now.group(1), now.group(2))
-    elif match := _EPOCH.fullmatch(text):
-        sign, whole, fraction = match.groups()
-        if len(whole) > 12:  # far outside InfluxDB's range anyway
-            raise _time_error(parameter, text, 'is outside the times InfluxDB stores (epoch '
-                                               'seconds: is this milliseconds?)')
-        ns = (int(whole) * 10**9 + _nanos(parameter, text, fraction)) * (-1 if sign else 1)
-    elif match := _RFC3339.fullmatch(text):
-        ns = _rfc3339(text, parameter, match)
-    else:
-        raise _time_error(parameter, text, f'is not a time{_hint(text)}')
-    if not MIN_NS <= ns <= MAX_NS:
-        raise _time_error(parameter, text, f'is outside the times InfluxDB stores, '
-                                           f'{rfc3339(MIN_NS)} to {rfc3339(MAX_NS)}')
-    return ns
-
-
-def _time_error(parameter: str, text: str, message: str) -> ParameterError:
-    return ParameterError(parameter, f'{text!r} {message}', list(TIMES))
-
-
-def _hint(text: str) -> str:
-    if text.startswith('now ') or re.fullmatch(r'[\dTt:. -]+ \d\d:\d\d', text, re.ASCII):
-        return ' (a "+" in a URL is a space: write it %2B)'
-    if re.fullmatch(r'\d{4}-\d\d-\d\d', text, re.ASCII):
-        return ' (a date alone has no time and no offset: add T00:00:00Z)'
-    return ''
-
-
-def _nanos(parameter: str, text: str, fraction: str | None) -> int:
-    """The nanoseconds of a fraction of a second, from its digits (no float on the way)."""
-    if fraction is not None and len(fraction) > 9:
-        raise _time_error(parameter, text, 'has more than nine fraction digits')
-    return int((fraction or '').ljust(9, '0'))
-
-
-def _relative(text: str, parameter: str, sign: str, rest: str) -> int:
-    try:
-        if not _DURATION.fullmatch(rest):
-            raise QueryError(rest)
-        return duration_ns(rest, allow_zero=True) * (-1 if sign == '-' else 1)
-    except QueryError:
-        raise _time_error(parameter, text, f'is not now{sign}<duration>, a duration such as '
-                                           '90s, 6h, 1h30m or 7d (ns u ms s m h d w)') from None
-
-
-def _rfc3339(text: str, parameter: str, match: re.Match[str]) -> int:
-    year, month, day, hour, minute, second, fraction, offset = match.groups()
-    if offset is None:
-        raise _time_error(parameter, text, 'has no UTC offset: add Z (UTC) or one such as +01:00')
-    nanos, offset_s = _nanos(parameter, text, fraction), 0
-    if offset not in 'Zz':
-        hours, minutes = int(offset[1:3]), int(offset[4:6])
-        if hours > 23 or minutes > 59:
-            raise _time_error(parameter, text, 'has an offset beyond ±23:59')
-        offset_s = (hours * 60 + minutes) * 60 * (-1 if offset[0] == '-' else 1)
-    try:
-        base = datetime(int(year), int(month), int(day), int(hour), int(minute), int(second),
-                        tzinfo=UTC)
-    except ValueError as exc:
-        raise _time_error(parameter, text, f'is not a valid date and time ({exc})') from None
-    return datetime_to_ns(base) - offset_s * 10**9 + nanos
-
-
 def parse_time_range(params: Params, now_ns: int | None = None) -> TimeRange:
     """The inclusive range of ``start``/``after`` and ``end``/``before`` (one of each at
     most); every ``now`` in them is the same instant."""
@@ -324,7 +245,7 @@ def parse_granularity(text: str) -> Granularity:
     if text in CALENDAR:
         return Granularity(text, calendar=text)
     try:
-        if not _DURATION.fullmatch(text):
+        if not DURATION.fullmatch(text):
             raise QueryError(text)
         ns = duration_ns(text)
     except QueryError:
