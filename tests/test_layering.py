@@ -38,7 +38,9 @@ def configure_django(setup=False):
     if not settings.configured:
         settings.configure(
             SECRET_KEY='layering', USE_TZ=True, DEFAULT_AUTO_FIELD='django.db.models.BigAutoField',
-            INSTALLED_APPS=['django.contrib.contenttypes', 'django.contrib.auth',
+            INSTALLED_APPS=['django.contrib.admin', 'django.contrib.contenttypes',
+                            'django.contrib.auth', 'django.contrib.sessions',
+                            'django.contrib.messages', 'rest_framework',
                             'influxpy.contrib.django'],
             DATABASES={'default': {'ENGINE': 'django.db.backends.sqlite3', 'NAME': ':memory:'}})
     if setup:

@@ -163,3 +163,13 @@ def test_anonymous_sees_nothing_by_default(probes: Any, db: Any) -> None:
     assert status == 404
     response = client.post(POINTS, {'points': []}, format='json')
     assert response.status_code == 404
+
+
+def test_writing_the_same_body_twice_is_idempotent(probes: Any, admin_client: Any) -> None:
+    body = b'probes,host=c cpu=1.5 1704067200000000001\nprobes,host=c hits=7i 1704067200000000001\n'
+    for _ in range(2):
+        response = admin_client.generic('POST', POINTS, body, content_type='text/plain')
+        assert response.status_code == 201, response.content
+    # one point, its fields merged (InfluxDB's rule), however often it is sent
+    assert raw(probes, "SELECT cpu, hits FROM probes WHERE host = 'c'") == [
+        [1704067200000000001, 1.5, 7]]
