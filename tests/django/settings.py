@@ -44,3 +44,5 @@ ROOT_URLCONF = 'tests.django.urls'
 STATIC_URL = '/static/'
 INFLUXPY: dict[str, dict[str, object]] = {}
 REST_FRAMEWORK = {'DEFAULT_SCHEMA_CLASS': 'drf_spectacular.openapi.AutoSchema'}
+# Fast hashing: the API tests authenticate with basic auth on every request.
+PASSWORD_HASHERS = ['django.contrib.auth.hashers.MD5PasswordHasher']

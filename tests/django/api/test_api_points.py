@@ -173,3 +173,19 @@ def test_writing_the_same_body_twice_is_idempotent(probes: Any, admin_client: An
     # one point, its fields merged (InfluxDB's rule), however often it is sent
     assert raw(probes, "SELECT cpu, hits FROM probes WHERE host = 'c'") == [
         [1704067200000000001, 1.5, 7]]
+
+
+def test_throttling_from_rest_framework_settings(probes: Any, admin_client: Any) -> None:
+    from django.core.cache import cache
+    from django.test import override_settings
+
+    cache.clear()
+    throttled = {'DEFAULT_SCHEMA_CLASS': 'drf_spectacular.openapi.AutoSchema',
+                 'DEFAULT_THROTTLE_CLASSES': ['rest_framework.throttling.UserRateThrottle'],
+                 'DEFAULT_THROTTLE_RATES': {'user': '2/minute'}}
+    with override_settings(REST_FRAMEWORK=throttled):
+        statuses = [admin_client.get(POINTS, {'limit': '1'}).status_code for _ in range(3)]
+        response = admin_client.get(POINTS)
+    assert statuses == [200, 200, 429]
+    assert response.status_code == 429 and 'throttled' in json.loads(response.content)['detail']
+    cache.clear()

@@ -102,3 +102,37 @@ def test_same_requests_same_json_on_every_storage(request: pytest.FixtureRequest
     chosen = sqlite[8][1]
     assert chosen['granularity'] is not None
     assert all(len(s['points']) <= 3 for s in chosen['series'])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_live_server_over_real_http_answers_as_the_test_client(
+        request: pytest.FixtureRequest, live_server: Any) -> None:
+    """The same requests through a real HTTP server (pytest-django's live_server) and
+    ``requests``, with basic auth, on the ORM storage and on InfluxStorage."""
+    import requests
+    from django.contrib.auth.models import User
+    from rest_framework.test import APIClient
+
+    request.getfixturevalue('influx_settings')
+    User.objects.create_superuser('live', 'live@example.com', 'pw')
+    client = APIClient()
+    client.login(username='live', password='pw')
+    for name in ('sqlite', 'influxdb'):
+        with override_settings(INFLUXPY_STORAGE=BACKENDS[name],
+                               INFLUXPY_API={'MEASUREMENTS': [], 'READINGS': 'readings'}):
+            from influxpy.contrib.django.storage import get_storage
+
+            get_storage().store_readings({'device': d, 'time': w, 'values': v}
+                                         for d, w, v in DATA)
+            for url, params in REQUESTS[:8]:
+                over_http = requests.get(live_server.url + url, params=params,
+                                         auth=('live', 'pw'), timeout=60)
+                in_process = client.get(url, params)
+                assert over_http.status_code == in_process.status_code, (name, url, params)
+                got, want = over_http.json(), json.loads(in_process.content)
+                for body in (got, want):  # links name the host they were asked on
+                    for key in ('next', 'previous'):
+                        if body.get(key):
+                            body[key] = body[key].split('/some/prefix/')[1]
+                assert got == want, (name, url, params)
+            get_storage().delete_readings(before='2100-01-01T00:00:00Z')

@@ -55,6 +55,12 @@ class BaseView(APIView):
     renderer_classes = [JSONRenderer]
     content_negotiation_class = JSONOnly
 
+    def get_throttles(self) -> list[Any]:
+        # Read REST_FRAMEWORK's throttles when asked, not when this module was imported.
+        from rest_framework.settings import api_settings as drf_settings
+
+        return [throttle() for throttle in drf_settings.DEFAULT_THROTTLE_CLASSES]
+
     def handle_exception(self, exc: Exception) -> Response:
         if isinstance(exc, APIError):
             return Response(exc.body(), status=exc.status)
