@@ -189,3 +189,24 @@ def test_throttling_from_rest_framework_settings(probes: Any, admin_client: Any)
     assert statuses == [200, 200, 429]
     assert response.status_code == 429 and 'throttled' in json.loads(response.content)['detail']
     cache.clear()
+
+
+def test_a_server_down_is_503_naming_the_unwritten_points(db: Any, admin_client: Any) -> None:
+    import socket
+
+    from django.test import override_settings
+
+    from .conftest import API
+
+    with socket.socket() as sock:  # a port nothing listens on
+        sock.bind(('127.0.0.1', 0))
+        port = sock.getsockname()[1]
+    down = {'default': {'URL': f'influxdb://127.0.0.1:{port}/gone',
+                        'OPTIONS': {'retries': 0, 'timeout': 2}}}
+    with override_settings(INFLUXPY=down, INFLUXPY_API=API):
+        response = admin_client.generic(
+            'POST', POINTS, b'probes,host=c cpu=1 1\nprobes,host=c cpu=2 2\n',
+            content_type='text/plain')
+    assert response.status_code == 503, response.content
+    body = json.loads(response.content)
+    assert body['errors'] == [{'written': [], 'unwritten': [0, 1], 'unknown': []}]
