@@ -210,3 +210,27 @@ def test_a_server_down_is_503_naming_the_unwritten_points(db: Any, admin_client:
     assert response.status_code == 503, response.content
     body = json.loads(response.content)
     assert body['errors'] == [{'written': [], 'unwritten': [0, 1], 'unknown': []}]
+
+
+def test_readings_on_influxdb_down_are_503_naming_each_point(db: Any,
+                                                             admin_client: Any) -> None:
+    import socket
+
+    from django.test import override_settings
+
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        port = sock.getsockname()[1]
+    down = {'default': {'URL': f'influxdb://127.0.0.1:{port}/gone',
+                        'OPTIONS': {'retries': 0, 'timeout': 2}}}
+    storage = {'BACKEND': 'influxpy.contrib.django.storage.InfluxStorage',
+               'OPTIONS': {'model': 'testapp.Weather'}}
+    with override_settings(INFLUXPY=down, INFLUXPY_STORAGE=storage,
+                           INFLUXPY_API={'MEASUREMENTS': [], 'READINGS': 'readings'}):
+        response = admin_client.post(
+            '/some/prefix/api/measurements/readings/points/',
+            [{'time': '2024-01-01T00:00:00Z', 'device': 'x', 'pulses': 1},
+             {'time': '2024-01-01T00:00:01Z', 'device': 'y', 'pulses': 2}], format='json')
+    assert response.status_code == 503, response.content
+    assert json.loads(response.content)['errors'] == [
+        {'written': [], 'unwritten': [0, 1], 'unknown': []}]

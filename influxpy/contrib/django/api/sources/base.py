@@ -14,7 +14,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..types import PointIn, PointsQuery, Selectors, SeriesQuery, TagFilter, TimeRange
+from influxpy.exceptions import WriteError
+
+from ..types import APIError, PointIn, PointsQuery, Selectors, SeriesQuery, TagFilter, TimeRange
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,27 @@ class Page:
     names: list[str]                      # the value columns, in order
     next: Any = None                      # a types.Cursor, or None at the end
     previous: Any = None
+
+
+def unwritten_error(exc: WriteError, points: Sequence[Any]) -> APIError:
+    """A 503 saying which of ``points`` (by index) were written, which were not, and which
+    are unknown (the request timed out: they may be on the server)."""
+    by_id = {id(p): i for i, p in enumerate(points)}
+    by_text: dict[str, list[int]] = {}  # for copies (a storage checks into new objects)
+    if any(id(p) not in by_id for p in (*exc.unwritten, *exc.unknown)):
+        for i, p in enumerate(points):
+            by_text.setdefault(repr(p), []).append(i)
+
+    def where(p: Any) -> int:
+        found = by_id.get(id(p))
+        return found if found is not None else by_text[repr(p)].pop(0)
+
+    unwritten = sorted(where(p) for p in exc.unwritten)
+    unknown = sorted(where(p) for p in exc.unknown)
+    lost = set(unwritten) | set(unknown)
+    return APIError(f'the server did not take every point: {exc}', status=503, errors=[{
+        'written': [i for i in range(len(points)) if i not in lost],
+        'unwritten': unwritten, 'unknown': unknown}])
 
 
 def series_key(tags: Mapping[str, str]) -> str:

@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from .....exceptions import QueryError, ValidationError
+from .....exceptions import QueryError, ValidationError, WriteError
 from ...storage import ReadingStorage, SeriesSpan, checks
 from ...storage.intervals import NAMED, from_us, to_us
 from ...storage.reading_model import DEVICE
@@ -36,7 +36,7 @@ from ..types import (
     TagFilter,
     TimeRange,
 )
-from .base import FieldInfo, Page, SeriesPoints, Source, matches, series_key
+from .base import FieldInfo, Page, SeriesPoints, Source, matches, series_key, unwritten_error
 from .fill import fill_buckets
 from .paging import cut_page
 
@@ -221,6 +221,8 @@ class ReadingsSource(Source):
         readings = device_readings(self.storage.schema, points)
         try:
             return self.storage.store_readings(readings)
+        except WriteError as exc:
+            raise unwritten_error(exc, readings) from None
         except (ValidationError, QueryError) as exc:
             raise APIError(str(exc)) from None
 
