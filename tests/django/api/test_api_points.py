@@ -234,3 +234,22 @@ def test_readings_on_influxdb_down_are_503_naming_each_point(db: Any,
     assert response.status_code == 503, response.content
     assert json.loads(response.content)['errors'] == [
         {'written': [], 'unwritten': [0, 1], 'unknown': []}]
+
+
+def test_body_size_is_the_api_setting_not_djangos(probes: Any, admin_client: Any) -> None:
+    from django.test import override_settings
+
+    from .conftest import API
+
+    # 40,000 points, about 3 MB: over Django's DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB),
+    # under MAX_BODY (10 MiB by default)
+    lines = ''.join(f'probes,host=big{i % 7:020d} cpu={i}.5 {T0 + i}\n' for i in range(40_000))
+    assert len(lines) > 2.5 * 2**20
+    response = admin_client.generic('POST', POINTS, lines.encode(), content_type='text/plain')
+    assert response.status_code == 201, response.content[:300]
+    assert raw(probes, "SELECT count(cpu) FROM probes WHERE host =~ /^big/")[0][1] == 40_000
+    with override_settings(INFLUXPY_API={**API, 'MAX_BODY': 1000}):
+        response = admin_client.generic('POST', POINTS, lines.encode(),
+                                        content_type='text/plain')
+    assert response.status_code == 413
+    assert 'MAX_BODY' in json.loads(response.content)['detail']
