@@ -253,3 +253,20 @@ def test_body_size_is_the_api_setting_not_djangos(probes: Any, admin_client: Any
                                         content_type='text/plain')
     assert response.status_code == 413
     assert 'MAX_BODY' in json.loads(response.content)['detail']
+
+
+def test_refused_credentials_are_401_json(probes: Any, db: Any) -> None:
+    import base64
+
+    from django.contrib.auth.models import User
+    from rest_framework.test import APIClient
+
+    User.objects.create_user('eve', password='right')
+    client = APIClient()
+    wrong = base64.b64encode(b'eve:wrong').decode()
+    response = client.get(POINTS, HTTP_AUTHORIZATION=f'Basic {wrong}')
+    assert response.status_code == 401
+    assert response['WWW-Authenticate'] == 'Token'
+    assert 'Invalid username/password' in json.loads(response.content)['detail']
+    response = client.get(POINTS, HTTP_AUTHORIZATION='Token not-a-token')
+    assert response.status_code == 401 and 'token' in json.loads(response.content)['detail']

@@ -50,7 +50,9 @@ class JSONOnly(BaseContentNegotiation):
 
 
 class BaseView(APIView):
-    authentication_classes = [SessionAuthentication, TokenAuthentication, BasicAuthentication]
+    # Token first: refused credentials answer 401 with 'WWW-Authenticate: Token', which
+    # (unlike Basic) opens no login box in a browser page using the API.
+    authentication_classes = [TokenAuthentication, BasicAuthentication, SessionAuthentication]
     permission_classes: list[Any] = []
     renderer_classes = [JSONRenderer]
     content_negotiation_class = JSONOnly
