@@ -242,11 +242,12 @@ class ModelSource(Source):
     def write(self, points: list[PointIn]) -> int:
         from ..checking import model_instances
 
-        instances = model_instances(self.model, points)
-        try:
-            self.model.series.bulk_create(instances)
-        except WriteError as exc:
-            raise unwritten_error(exc, instances) from None
+        with paused_gc():  # as for reading: many objects, no cycle
+            instances = model_instances(self.model, points)
+            try:
+                self.model.series.bulk_create(instances)
+            except WriteError as exc:
+                raise unwritten_error(exc, instances) from None
         return len(instances)
 
     def delete(self, tags: tuple[TagFilter, ...], time: TimeRange, selectors: Selectors) -> int:
