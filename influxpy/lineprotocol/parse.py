@@ -126,11 +126,12 @@ def parse_line(text: str, precision: str = 'ns') -> Line:
 
 
 # The usual line: no escape, no quote, one space between its parts, each name and value
-# free of the characters that end one. Such a line needs no scanner: split it, and give
+# free of the characters that end one (and the fields not starting with what the scanner
+# skips before them). Such a line needs no scanner: split it, and give
 # anything the scanner might read otherwise (a repeated key, a bad value) to the scanner.
 _PLAIN = r'[^ ,=\\"]+'
 _SIMPLE = re.compile(rf'({_PLAIN})((?:,{_PLAIN}={_PLAIN})*) '
-                     rf'({_PLAIN}={_PLAIN}(?:,{_PLAIN}={_PLAIN})*)(?: (-?[0-9]+))? *')
+                     rf'((?![\t\x00]){_PLAIN}={_PLAIN}(?:,{_PLAIN}={_PLAIN})*)(?: (-?[0-9]+))? *')
 
 
 def _simple_line(match: re.Match[str], precision: str) -> Line | None:

@@ -12,7 +12,6 @@ from datetime import timedelta
 from typing import Any
 
 from ....exceptions import QueryError, ValidationError
-from ....lineprotocol import serializer_for
 from ....models import InfluxMeasurement, Options
 from ....times import EPOCH
 from ..storage.checks import check_reading
@@ -28,9 +27,6 @@ LOWEST_US, HIGHEST_US = to_us(MIN_TIME), to_us(MAX_TIME)
 def model_instances(model: type[InfluxMeasurement],
                     points: list[PointIn]) -> list[InfluxMeasurement]:
     """An instance of ``model`` per point, each checked; APIError 400 naming every bad one."""
-    checked = _all_valid(model, points)
-    if checked is not None:
-        return checked
     meta = model._meta
     tag_names, field_names = meta.tags.keys(), meta.fields.keys()
     problems = Problems()
@@ -55,26 +51,6 @@ def model_instances(model: type[InfluxMeasurement],
             continue
         out.append(obj)
     problems.check()
-    return out
-
-
-def _all_valid(model: type[InfluxMeasurement],
-               points: list[PointIn]) -> list[InfluxMeasurement] | None:
-    """The instances when every point is valid, else None (then each point is checked
-    alone, to name every bad one). Valid by the model's compiled checks: those its
-    serializer (so bulk_create) applies, the rules of ``full_clean()`` without a call
-    per point. The instances keep their values as given; bulk_create converts them."""
-    meta = model._meta
-    tag_names, field_names = meta.tags.keys(), meta.fields.keys()
-    out = []
-    try:
-        for point in points:
-            if not (point.tags.keys() <= tag_names and point.fields.keys() <= field_names):
-                return None
-            out.append(model(time=point.time_ns, **{**point.tags, **point.fields}))
-        serializer_for(model).check(out)
-    except ValidationError:
-        return None
     return out
 
 
