@@ -1,7 +1,8 @@
 """Every benchmark in one run: ``.venv/bin/python -m benchmarks [--points N]``.
 
 Each also runs alone: ``python -m benchmarks.bench_write``, ``bench_read``,
-``bench_compile``.
+``bench_compile``, ``bench_api`` (the HTTP API; its sizes are the issue's, not
+``--points``).
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ def main() -> int:
     status = 0
     for module, args in (('benchmarks.bench_compile', []),
                          ('benchmarks.bench_write', ['--points', points]),
-                         ('benchmarks.bench_read', ['--points', points])):
+                         ('benchmarks.bench_read', ['--points', points]),
+                         ('benchmarks.bench_api', [])):
         print(f'\n=== {module} ===', flush=True)
         status |= subprocess.call([sys.executable, '-m', module, *args])
     return status

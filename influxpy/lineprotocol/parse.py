@@ -29,6 +29,7 @@ LEADING_SPACE = ' \t\x00'
 _FLOAT = re.compile(r'-?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?')
 _INT = re.compile(r'-?\d+i')
 _TIME = re.compile(r'-?\d+')
+_DIGITS = '.0123456789'
 _TRUE = frozenset({'t', 'T', 'true', 'True', 'TRUE'})
 _FALSE = frozenset({'f', 'F', 'false', 'False', 'FALSE'})
 
@@ -78,12 +79,13 @@ def _scan_string(text: str, i: int) -> tuple[str, int]:
 
 
 def _number(token: str) -> int | float:
-    if _INT.fullmatch(token):
+    last = token[-1]
+    if last == 'i' and _INT.fullmatch(token):
         number = int(token[:-1])
         if not INT64_MIN <= number <= INT64_MAX:
             raise ValueError(f'{token!r} is outside the 64-bit integer range')
         return number
-    if token.endswith('u') and _TIME.fullmatch(token[:-1]):
+    if last == 'u' and _TIME.fullmatch(token[:-1]):
         raise ValueError(f'{token!r}: unsigned integers are not accepted by InfluxDB 1.x')
     if not _FLOAT.fullmatch(token):
         raise ValueError(f'{token!r} is not a number (12.5, -3, 1e6 or 12i)')
@@ -115,6 +117,69 @@ def strip_line(text: str) -> str:
 def parse_line(text: str, precision: str = 'ns') -> Line:
     """Parse one line of InfluxDB 1.x line protocol (already passed through
     :func:`strip_line`); raise ValueError saying what InfluxDB would refuse."""
+    match = _SIMPLE.fullmatch(text)
+    if match is not None:
+        line = _simple_line(match, precision)
+        if line is not None:
+            return line
+    return _general_line(text, precision)
+
+
+# The usual line: no escape, no quote, one space between its parts, each name and value
+# free of the characters that end one (and the fields not starting with what the scanner
+# skips before them). Such a line needs no scanner: split it, and give
+# anything the scanner might read otherwise (a repeated key, a bad value) to the scanner.
+_PLAIN = r'[^ ,=\\"]+'
+_SIMPLE = re.compile(rf'({_PLAIN})((?:,{_PLAIN}={_PLAIN})*) '
+                     rf'((?![\t\x00]){_PLAIN}={_PLAIN}(?:,{_PLAIN}={_PLAIN})*)(?: (-?[0-9]+))? *')
+
+
+def _simple_line(match: re.Match[str], precision: str) -> Line | None:
+    """The line of a :data:`_SIMPLE` match, or None for the scanner to read (and judge)."""
+    measurement, tag_text, field_text, stamp_text = match.groups()
+    tags: dict[str, str] = {}
+    if tag_text:
+        pairs = tag_text[1:].split(',')
+        for pair in pairs:
+            key, value = pair.split('=')
+            tags[key] = value
+        if len(tags) != len(pairs):
+            return None
+    values: dict[str, Any] = {}
+    pairs = field_text.split(',')
+    for pair in pairs:
+        key, token = pair.split('=')
+        last = token[-1]
+        if last in _DIGITS:  # a float, as _number reads it
+            if token[0] not in _DIGITS and token[0] != '-' or not _FLOAT.fullmatch(token):
+                return None
+            number = float(token)
+            if number - number:  # infinite (too large): the scanner says so
+                return None
+            values[key] = number
+        elif last == 'i' and _INT.fullmatch(token):
+            integer = int(token[:-1])
+            if not INT64_MIN <= integer <= INT64_MAX:
+                return None
+            values[key] = integer
+        elif token in _TRUE:
+            values[key] = True
+        elif token in _FALSE:
+            values[key] = False
+        else:
+            return None
+    if len(values) != len(pairs):
+        return None
+    if stamp_text is None:
+        return Line(measurement, tags, values, None)
+    stamp = int(stamp_text) * PRECISION_NS[precision]
+    if not MIN_NS <= stamp <= MAX_NS:
+        return None
+    return Line(measurement, tags, values, stamp)
+
+
+def _general_line(text: str, precision: str) -> Line:
+    """The server's scanner, rule by rule (see the module docstring)."""
     n = len(text)
     end = _scan_key_part(text, 1, ', ')  # the first character is never an escape's target
     if not text or text[0] == ',':
