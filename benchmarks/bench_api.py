@@ -92,7 +92,6 @@ def configure(influx_url: str) -> None:
         ROOT_URLCONF='benchmarks.bench_api', MIDDLEWARE=[],
         # Django refuses a body over 2.5 MB (its default) before the API's MAX_BODY (10 MB)
         # is looked at; 100,000 lines are about 6 MB.
-        DATA_UPLOAD_MAX_MEMORY_SIZE=16 * 1024 * 1024,
         INFLUXPY={'default': {'URL': influx_url, 'OPTIONS': {'timeout': 300}}},
         INFLUXPY_API={'MEASUREMENTS': ['benchmarks.bench_api.Sample',
                                        'benchmarks.bench_api.Written'],

@@ -38,6 +38,8 @@ from .render import page_csv, page_json
 from .sources.base import Source
 from .types import APIError, PointsQuery, Selectors
 
+CSV_PAGE = 10_000
+
 
 class JSONOnly(BaseContentNegotiation):
     """Errors are JSON; answers are rendered by the views (``format`` is theirs)."""
@@ -181,7 +183,10 @@ class PointsView(BaseView):
     def csv(self, source: Source, query: PointsQuery, selectors: Selectors
             ) -> StreamingHttpResponse:
         def pages() -> Iterator[Any]:
-            current = query
+            # Without a cursor, every point, in big pages (they join without gaps at any
+            # size): a tenth of the round trips, still constant memory.
+            current = query if query.cursor else replace(query, limit=max(query.limit,
+                                                                           CSV_PAGE))
             while True:
                 page = source.points(current, selectors)
                 yield page

@@ -31,7 +31,7 @@ from ..types import (
     TagFilter,
     TimeRange,
 )
-from .base import FieldInfo, Page, SeriesPoints, Source, series_key
+from .base import FieldInfo, Page, SeriesPoints, Source, series_key, unwritten_error
 from .buckets import bucketed
 from .paging import cut_page, fetch_descending, fetch_range, metadata_page, per_series
 
@@ -276,17 +276,6 @@ class ModelSource(Source):
         except QueryError as exc:
             raise APIError(str(exc)) from None
         return count
-
-
-def unwritten_error(exc: WriteError, points: list[Any]) -> APIError:
-    """A 503 that says which points were written, which were not, which are unknown."""
-    index = {id(p): i for i, p in enumerate(points)}
-    unwritten = sorted(index[id(p)] for p in exc.unwritten if id(p) in index)
-    unknown = sorted(index[id(p)] for p in exc.unknown if id(p) in index)
-    lost = set(unwritten) | set(unknown)
-    return APIError(f'the server did not take every point: {exc}', status=503, errors=[{
-        'written': [i for i in range(len(points)) if i not in lost],
-        'unwritten': unwritten, 'unknown': unknown}])
 
 
 class _SeriesDicts(Shape):
