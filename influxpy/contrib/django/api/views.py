@@ -50,7 +50,10 @@ class JSONOnly(BaseContentNegotiation):
 
 
 class BaseView(APIView):
-    authentication_classes = [SessionAuthentication, TokenAuthentication, BasicAuthentication]
+    # The first class names the WWW-Authenticate challenge: without one (session first),
+    # DRF turns a bad token or password into a 403; Token's gives a 401 and no browser
+    # login prompt (Basic's would).
+    authentication_classes = [TokenAuthentication, SessionAuthentication, BasicAuthentication]
     permission_classes: list[Any] = []
     renderer_classes = [JSONRenderer]
     content_negotiation_class = JSONOnly
