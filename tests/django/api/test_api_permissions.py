@@ -40,7 +40,7 @@ GRANTS: dict[str, list[tuple[str, dict[str, str], str]]] = {
     'eu_writer': [('probes', {'region': 'eu'}, 'view append delete')],
     'b_deleter': [('probes', {}, 'view'), ('probes', {'host': 'b'}, 'delete')],
     'elsewhere': [('other', {}, 'view append delete')],
-    'blind': [('probes', {}, 'append delete')],          # may not view: sees nothing
+    'blind': [('probes', {}, 'append delete')],          # write-only: sees nothing
     'inactive': [('*', {}, 'view append delete')],       # is_active=False
     'nobody': [],
 }
@@ -56,11 +56,12 @@ VIEW = {'root': 'ab', 'star': 'ab', 'eu': 'a', 'b': 'b', 'two': 'ab', 'eu_writer
 NEW = [{'host': 'c', 'region': 'eu'}, {'host': 'b'}, {'host': 'c'}]
 APPEND = {'root': (201, 201, 201), 'star': (403, 403, 403), 'eu': (403, 403, 403),
           'b': (403, 403, 403), 'two': (201, 403, 403), 'eu_writer': (201, 403, 403),
-          'b_deleter': (403, 403, 403), 'grouped': (403, 201, 403)}
+          'b_deleter': (403, 403, 403), 'grouped': (403, 201, 403),
+          'blind': (201, 201, 201)}
 # DELETE with a time bound only: user -> (status, the hosts left).
 DELETE = {'root': (200, ''), 'b_deleter': (200, 'a'), 'grouped': (200, 'a'),
           'eu_writer': (200, 'b'), 'star': (403, 'ab'), 'eu': (403, 'ab'),
-          'b': (403, 'ab'), 'two': (403, 'ab')}
+          'b': (403, 'ab'), 'two': (403, 'ab'), 'blind': (200, '')}
 
 
 def _rights(text: str) -> dict[str, bool]:

@@ -75,17 +75,17 @@ class BaseView(APIView):
         return super().handle_exception(exc)
 
     def source(self, name: str, right: str = 'view') -> tuple[Source, Selectors]:
-        """The source ``name`` and the user's selectors on it; 404 when they may see none."""
+        """The source ``name`` and the user's selectors for ``right`` on it. 404 when they
+        have neither that right nor view on any series of it (write-only credentials, as
+        a device's, may append without seeing); 403 when they may only view."""
         found = exposed().get(name)
         if found is None:
             raise APIError(f'no measurement {name!r}', status=404)
-        selectors = selectors_for(self.request.user, name, 'view')
+        selectors = selectors_for(self.request.user, name, right)
         if selectors == ():
-            raise APIError(f'no measurement {name!r}', status=404)
-        if right != 'view':
-            selectors = selectors_for(self.request.user, name, right)
-            if selectors == ():
-                raise APIError(f'you may not {right} points of {name!r}', status=403)
+            if right == 'view' or selectors_for(self.request.user, name, 'view') == ():
+                raise APIError(f'no measurement {name!r}', status=404)
+            raise APIError(f'you may not {right} points of {name!r}', status=403)
         return found, selectors
 
     def link(self, route: str, **kwargs: Any) -> str:
