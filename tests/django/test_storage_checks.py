@@ -141,3 +141,11 @@ def test_limit_order_function_and_zone() -> None:
     with pytest.raises(QueryError, match='is not a time zone'):
         c.check_tz(5)
 
+
+
+@pytest.mark.parametrize('name', ['Europe', 'x' * 5000, 'Mars/Olympus', '../etc/passwd', ''])
+def test_a_bad_zone_name_is_a_query_error(name: str) -> None:
+    # 'Europe' is a directory of zones and a very long name is too long for a file:
+    # zoneinfo raises OSError for those, which must not escape as such
+    with pytest.raises(QueryError, match='is not a time zone'):
+        c.check_tz(name)

@@ -78,8 +78,8 @@ def simplify(selectors: Iterable[Mapping[str, str]]) -> tuple[dict[str, str], ..
 
 def outside(selectors: Selectors, tags_list: Iterable[Mapping[str, str]]) -> list[int]:
     """The indexes of the tag sets that are not inside ``selectors``."""
-    if selectors is None:
-        return []
+    if selectors is None or any(not selector for selector in selectors):
+        return []  # everything is inside: no need to look at each point
     return [index for index, tags in enumerate(tags_list) if not matches(selectors, tags)]
 
 

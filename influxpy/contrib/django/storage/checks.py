@@ -256,7 +256,7 @@ def check_tz(tz: Any) -> tzinfo:
     if isinstance(tz, str):
         try:
             return zoneinfo.ZoneInfo(tz)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            pass
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+            pass  # OSError: 'Europe' is a directory of zones; a very long name
     raise QueryError(f'tz={tz!r} is not a time zone; use a name such as "Europe/Paris" or '
                      'a tzinfo')
