@@ -270,3 +270,13 @@ def test_refused_credentials_are_401_json(probes: Any, db: Any) -> None:
     assert 'Invalid username/password' in json.loads(response.content)['detail']
     response = client.get(POINTS, HTTP_AUTHORIZATION='Token not-a-token')
     assert response.status_code == 401 and 'token' in json.loads(response.content)['detail']
+
+
+def test_a_tag_sent_as_a_field_is_refused_not_moved(probes: Any, admin_client: Any) -> None:
+    body = (b'probes,host=c cpu=1.5 1704067200000000001\n'
+            b'probes,host=c region="eu" 1704067200000000002\n')
+    response = admin_client.generic('POST', POINTS, body, content_type='text/plain')
+    assert response.status_code == 400, response.content
+    (error,) = json.loads(response.content)['errors']
+    assert (error['index'], error['line'], error['field']) == (1, 2, 'region')
+    assert raw(probes, "SELECT cpu FROM probes WHERE host = 'c'") == []

@@ -9,7 +9,7 @@ from functools import reduce
 from typing import Any
 
 from influxpy import aggregates
-from influxpy.exceptions import QueryError, WriteError
+from influxpy.exceptions import QueryError, ValidationError, WriteError
 from influxpy.fields import NUMERIC_KINDS
 from influxpy.models import InfluxMeasurement
 from influxpy.query.queryset import DEFAULT_CHUNK_SIZE, QuerySet
@@ -257,11 +257,22 @@ class ModelSource(Source):
 
         self._spans.clear()
         with paused_gc():  # as for reading: many objects, no cycle
-            instances = model_instances(self.model, points)
+            # bulk_create checks every value before it sends a byte: a body that passes is
+            # checked once, and only a refused one is checked point by point, to name
+            # every bad point (model_instances raises the 400).
+            tags, fields = self.meta.tags.keys(), self.meta.fields.keys()
             try:
+                if not all(p.tags.keys() <= tags and p.fields.keys() <= fields
+                           for p in points):
+                    raise ValueError('a tag sent as a field, or a field as a tag')
+                instances = [self.model(time=p.time_ns, **{**p.tags, **p.fields})
+                             for p in points]
                 self.model.series.bulk_create(instances)
             except WriteError as exc:
                 raise unwritten_error(exc, instances) from None
+            except (ValidationError, TypeError, ValueError) as exc:
+                model_instances(self.model, points)
+                raise APIError(str(exc)) from None
         return len(instances)
 
     def delete(self, tags: tuple[TagFilter, ...], time: TimeRange, selectors: Selectors) -> int:
