@@ -46,7 +46,9 @@ def cut_page(query: PointsQuery, fetched: Iterable[SeriesPoints],
     desc = fetch_descending(query)
     series = {s.key: s for s in fetched}
     items = [(t, key, values) for key, s in series.items() for t, values in s.rows]
-    items.sort(key=lambda item: (item[0], item[1]), reverse=desc)
+    # (time, key) is unique (a series has one point per time): tuples sort without ever
+    # comparing the values, and faster than with a key function.
+    items.sort(reverse=desc)
     cursor = query.cursor
     if cursor is not None:
         mark = (cursor.time_ns, cursor.key)
