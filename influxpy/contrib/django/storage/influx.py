@@ -30,7 +30,7 @@ from ....retention import RetentionPolicy, Tier
 from ....write import DEFAULT_BATCH_SIZE, Writer
 from ..handlers import connections
 from .base import ReadingStorage
-from .intervals import Interval, calendar_buckets, computing_zone, from_us, to_us
+from .intervals import Interval, calendar_spans, computing_zone, to_us
 from .measurement import measurement_for, retention_from_option, tiers_from_option
 from .reading_model import DEFAULT_MODEL, DEVICE
 from .types import MAX_TIME, DeviceReading, Features, ReadingFilter, SeriesSpan
@@ -216,13 +216,7 @@ class InfluxStorage(ReadingStorage):
         assert low is not None and high is not None
         if low > high:
             return []
-        spans = []
-        for start, end in calendar_buckets(from_us(low // 1000), from_us(high // 1000),
-                                           interval.calendar, zone):
-            lo = max(low, to_us(start) * 1000)
-            hi = min(high, to_us(end) * 1000 - 1)
-            if lo <= hi:
-                spans.append((start, lo, hi))
+        spans = list(calendar_spans(low, high, interval.calendar, zone))
         base = ReadingFilter(flt.devices, fields=flt.fields)
         querysets = [(start, build(self._queryset(base)).filter(time__gte=lo, time__lte=hi))
                      for start, lo, hi in spans]

@@ -109,6 +109,18 @@ def calendar_buckets(first: datetime, last: datetime, calendar: str,
         start = end
 
 
+def calendar_spans(low_ns: int, high_ns: int, calendar: str,
+                   tz: tzinfo) -> Iterator[tuple[datetime, int, int]]:
+    """``(bucket start in UTC, low, high)`` of each calendar bucket meeting the inclusive
+    range ``[low_ns, high_ns]``, ``low`` and ``high`` its part inside the range (epoch ns,
+    inclusive): what one statement per bucket asks for."""
+    for start, end in calendar_buckets(from_us(low_ns // 1000), from_us(high_ns // 1000),
+                                       calendar, tz):
+        lo, hi = max(low_ns, to_us(start) * 1000), min(high_ns, to_us(end) * 1000 - 1)
+        if lo <= hi:
+            yield start, lo, hi
+
+
 def database_zone(tz: tzinfo) -> tzinfo | None:
     """``tz`` as a zone a database (or ``tz()`` in InfluxQL) can name: a ``ZoneInfo``
     for a named zone (zoneinfo, pytz, ``dateutil.tz.gettz``), a ``datetime.timezone``

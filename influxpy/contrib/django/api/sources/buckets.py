@@ -14,7 +14,7 @@ import zoneinfo
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from influxpy.contrib.django.storage.intervals import calendar_buckets, from_us, to_us
+from influxpy.contrib.django.storage.intervals import calendar_spans, to_us
 from influxpy.query.queryset import QuerySet
 from influxpy.query.raw import batch
 from influxpy.resolutions import Day, Nanosecond
@@ -46,11 +46,8 @@ def bucketed(build: Callable[[int, int], QuerySet], granularity: Granularity, tz
     assert granularity.calendar in ('week', 'month')
     zone = zoneinfo.ZoneInfo(tz)
     spans = []
-    for start, end in calendar_buckets(from_us(low // 1000), from_us(high // 1000),
-                                       granularity.calendar, zone):
-        lo, hi = max(low, to_us(start) * 1000), min(high, to_us(end) * 1000 - 1)
-        if lo <= hi:
-            spans.append((to_us(start) * 1000, lo, hi))
+    for start, lo, hi in calendar_spans(low, high, granularity.calendar, zone):
+        spans.append((to_us(start) * 1000, lo, hi))
         if len(spans) > MAX_CALENDAR_BUCKETS:
             break
     for i in range(0, len(spans), STATEMENTS_PER_REQUEST):
