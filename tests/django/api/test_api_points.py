@@ -280,3 +280,21 @@ def test_a_tag_sent_as_a_field_is_refused_not_moved(probes: Any, admin_client: A
     (error,) = json.loads(response.content)['errors']
     assert (error['index'], error['line'], error['field']) == (1, 2, 'region')
     assert raw(probes, "SELECT cpu FROM probes WHERE host = 'c'") == []
+
+
+def test_series_pages_go_forward_and_back(probes: Any, admin_client: Any) -> None:
+    probes.client.write_points([f'probes,host=h{i} cpu=1 {T0}' for i in range(5)],
+                               protocol='line', time_precision='n', database=probes.database)
+    series_url = f'{BASE}/measurements/probes/series/'
+    pages, url = [], f'{series_url}?limit=3&host__startswith=h'
+    while url:
+        status, body = get(admin_client, url)
+        assert status == 200, body
+        pages.append([s['tags']['host'] for s in body['series']])
+        last, url = body, body['next']
+    assert pages == [['h0', 'h1', 'h2'], ['h3', 'h4']]
+    status, body = get(admin_client, last['previous'])
+    assert [s['tags']['host'] for s in body['series']] == ['h0', 'h1', 'h2']
+    assert body['previous'] is None and body['next'] is not None
+    status, body = get(admin_client, body['next'])
+    assert [s['tags']['host'] for s in body['series']] == ['h3', 'h4'] and body['next'] is None

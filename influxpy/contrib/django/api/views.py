@@ -141,14 +141,22 @@ class SeriesView(BaseView):
         query = p.parse_series_query(request.query_params, tags=list(source.tags),
                                      default_limit=config.default_limit,
                                      max_limit=config.max_limit)
-        found = source.series(query, selectors)
-        more = len(found) > query.limit
-        found = found[:query.limit]
-        nxt = (self.with_params(cursor=encode_key(found[-1].key))
-               if more and found else None)
+        cursor = query.cursor or ''
+        if cursor.startswith('<'):  # a 'previous' link: the page before that key
+            before = [s for s in source.series(replace(query, cursor=None,
+                                                       limit=config.max_limit), selectors)
+                      if s.key < cursor[1:]]
+            found, behind, ahead = before[-query.limit:], len(before) > query.limit, True
+        else:
+            found = source.series(replace(query, cursor=cursor[1:] or None), selectors)
+            ahead, behind = len(found) > query.limit, bool(cursor)
+            found = found[:query.limit]
         return Response({
-            'measurement': name, 'count': len(found), 'next': nxt,
-            'previous': self.with_params(cursor=None) if query.cursor else None,
+            'measurement': name, 'count': len(found),
+            'next': (self.with_params(cursor=encode_key('>' + found[-1].key))
+                     if ahead and found else None),
+            'previous': (self.with_params(cursor=encode_key('<' + found[0].key))
+                         if behind and found else None),
             'series': [{'tags': s.tags, 'first': _rfc(s.first), 'last': _rfc(s.last)}
                        for s in found]})
 
