@@ -146,6 +146,9 @@ class MeasurementBase(type):
             field.bind(name, key)
             check_name(name, 'tag key' if field.is_tag else 'field key', field.db_name)
         model: Any = cls
+        if meta is None:  # as in Django, a child of an abstract measurement takes its Meta
+            meta = _abstract_parent_meta(bases)
+        model._declared_meta = meta
         model._meta = Options(model, measurement, declared, meta)
         model.measurement = measurement
         if not model._meta.abstract:
@@ -160,6 +163,16 @@ class MeasurementBase(type):
                     model=name)
         model.__init__ = _make_init(model, declared)
         return cls
+
+
+def _abstract_parent_meta(bases: tuple[type, ...]) -> Any:
+    """The Meta of the first abstract base that declares one, made concrete."""
+    for base in bases:
+        parent = getattr(base, '_declared_meta', None)
+        base_meta = getattr(base, '_meta', None)
+        if parent is not None and base_meta is not None and base_meta.abstract:
+            return type('Meta', (parent,), {'abstract': False})
+    return None
 
 
 def _copy_field(field: f.Field) -> f.Field:

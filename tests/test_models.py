@@ -328,3 +328,33 @@ def test_influx_time_keeps_nanoseconds_through_arithmetic_zones_and_replace() ->
     assert t.replace(year=2018).time_ns == NS + 365 * 86_400 * 10 ** 9
     assert t.replace(nanosecond=1).time_ns == NS - 788
     assert t - InfluxTime.from_ns(NS - 2_000) == timedelta(microseconds=2)
+
+
+def test_a_child_of_an_abstract_measurement_takes_its_meta() -> None:
+    from influxpy.schema import RetentionPolicy, Tier
+
+    class Base(models.InfluxMeasurement):
+        value = fields.FloatField()
+
+        class Meta:
+            abstract = True
+            database = 'plant'
+            retention_policy = RetentionPolicy('raw', '30d')
+            tiers = [Tier('1h', ['mean'], keep='365d')]
+            precision = 's'
+
+    class Boiler(Base):
+        measurement = 'boilers'
+
+    class Pump(Base):
+        measurement = 'pumps'
+
+        class Meta:  # its own Meta replaces the base's, as in Django
+            database = 'other'
+
+    meta = Boiler._meta
+    assert not meta.abstract
+    assert (meta.database, meta.retention_policy, meta.precision) == ('plant', 'raw', 's')
+    assert [t.literal for t in meta.tiers] == ['1h']
+    assert (Pump._meta.database, Pump._meta.retention_policy, Pump._meta.tiers) == (
+        'other', None, ())
