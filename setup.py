@@ -12,7 +12,9 @@ setup(
     license='MIT',
     python_requires='>=3.11',
     packages=find_packages(include=['influxpy', 'influxpy.*']),
-    package_data={'influxpy': ['py.typed']},
+    # The Django app's static files (the vendored uPlot) and templates ship in the wheel.
+    package_data={'influxpy': ['py.typed', 'contrib/django/static/**/*',
+                               'contrib/django/templates/**/*']},
     install_requires=[
         'influxdb>=5.3,<6',
         'python-dateutil>=2.8',
@@ -23,6 +25,8 @@ setup(
                    'drf-spectacular-sidecar>=2024.1', 'orjson>=3.9'],
         'docker': ['docker>=6.0'],
         'demo': ['vega_datasets>=0.9'],
+        # The browser tests also need Debian's chromium and chromium-driver.
+        'browser': ['selenium>=4.15'],
         'dev': [
             'vega_datasets>=0.9',
             'pytest>=8',
@@ -40,6 +44,7 @@ setup(
             'orjson>=3.9',
             'pytest-django>=4.8',
             'psycopg[binary]>=3.1',
+            'selenium>=4.15',
         ],
     },
     entry_points={

@@ -1,7 +1,8 @@
 # Sourced by run_tests.sh and run_demo.sh: `bootstrap EXTRAS` makes a virtualenv with
 # influxpy[EXTRAS] installed (again only when the packaging files change) and makes sure
 # an InfluxDB can be started — installing Debian's influxdb package when influxd is
-# missing and this runs as root with apt-get. Sets VENV.
+# missing and this runs as root with apt-get (for the dev extras also postgresql, chromium
+# and chromium-driver). Sets VENV.
 
 VENV="${INFLUXPY_VENV:-.venv}"
 PYTHON="${PYTHON:-python3}"
@@ -26,6 +27,7 @@ bootstrap() {
     fi
     if [ "$extras" = dev ]; then
         ensure_postgresql || return 1
+        ensure_chromium || return 1
     fi
     if [ -n "${INFLUX_DATABASE_URL:-}" ] || command -v influxd >/dev/null 2>&1; then
         return 0
@@ -61,5 +63,25 @@ ensure_postgresql() {
     fi
     echo "The Django tests need PostgreSQL: sudo apt-get install postgresql," \
          "or set DATABASE_URL=postgres://user:pass@host/db" >&2
+    return 1
+}
+
+# The browser tests drive Debian's headless Chromium through its chromedriver.
+ensure_chromium() {
+    if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then
+        return 0
+    fi
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        echo "==> chromium or chromedriver is missing: installing Debian's chromium and" \
+             "chromium-driver packages"
+        apt-get update -qq
+        if DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver \
+                >/dev/null; then
+            return 0
+        fi
+        echo "apt-get could not install chromium and chromium-driver (see above)." >&2
+    fi
+    echo "The browser tests need /usr/bin/chromium and /usr/bin/chromedriver:" \
+         "sudo apt-get install chromium chromium-driver" >&2
     return 1
 }

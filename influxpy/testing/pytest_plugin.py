@@ -4,8 +4,12 @@
   ``INFLUX_DATABASE_URL`` when that is set — shared by the whole run.
 - ``influx_db`` (per test): a fresh database on it, configured as influxpy's
   ``default`` connection, dropped afterwards.
+- ``chromium`` (per test): a headless Chromium driven by Selenium
+  (:class:`influxpy.testing.browser.Browser`); on a failure its screenshot and console
+  log are saved under the test's ``tmp_path`` and their paths shown in the report.
 
-A server that cannot be started is an error of every test that needs it, never a skip.
+A server or browser that cannot be started is an error of every test that needs it,
+never a skip.
 """
 
 from __future__ import annotations
@@ -15,12 +19,14 @@ import os
 import sys
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from ..connection import ENV_URL, Connection, connect, disconnect
 from ..quoting import quote_ident
+from .browser import Browser, BrowserUnavailable, start_browser
 from .server import ExternalServer, start_server
 
 
@@ -48,6 +54,19 @@ def influx_db(influx_server: Any) -> Iterator[Connection]:
                 connection.query(f'DROP DATABASE {quote_ident(name)}')
             finally:
                 disconnect()
+
+
+@pytest.fixture
+def chromium(tmp_path: Path) -> Iterator[Browser]:
+    try:
+        browser = start_browser()
+    except BrowserUnavailable as exc:
+        pytest.fail(str(exc), pytrace=False)
+    browser.artifacts = tmp_path / 'browser'    # where the report hook saves them
+    try:
+        yield browser
+    finally:
+        browser.close()
 
 
 @contextlib.contextmanager
@@ -81,8 +100,18 @@ def _django_redirected(url: str) -> Iterator[None]:
 def pytest_runtest_makereport(item: pytest.Item, call: Any) -> Iterator[None]:
     outcome: Any = yield
     report = outcome.get_result()
-    server = getattr(item, 'funcargs', {}).get('influx_server')
+    funcargs = getattr(item, 'funcargs', {})
+    server = funcargs.get('influx_server')
     if report.failed and server is not None:
         text = server.log(40)
         if text:
             report.sections.append(('influxd log (last lines)', text))
+    browser = funcargs.get('chromium')
+    if report.failed and browser is not None and report.when != 'teardown':
+        try:
+            screenshot, log = browser.save_artifacts()
+        except Exception as exc:  # noqa: BLE001 - the browser may be what broke
+            report.sections.append(('browser', f'no screenshot: {exc}'))
+        else:
+            report.sections.append(('browser', f'screenshot: {screenshot}\n'
+                                               f'console log: {log}'))
