@@ -171,3 +171,13 @@ def test_import_into_the_storage_refuses_what_store_reading_refuses(
     assert [list(p) for p in points] == [['time', 'device', 'pulses']]
     assert [list(p.values())[1:] for p in points] == [['a', 12]]
     assert 'outside' in str(refused.value)
+
+
+def test_import_of_a_dot_influx_file_needs_no_target(influx_settings: str,
+                                                     tmp_path: Path) -> None:
+    # Line protocol names its measurements: .influx is one of its extensions, as for the CLI
+    path = tmp_path / 'rooms.influx'
+    path.write_text('rooms,room=hall temp=19.25 1704067200000000001\n')
+    command('influxpy_import', str(path), no_progress=True)
+    (result,) = connections['default'].query('SELECT temp, room FROM rooms', epoch='ns')
+    assert result['series'][0]['values'] == [[1704067200000000001, 19.25, 'hall']]

@@ -13,6 +13,7 @@ from django.utils.module_loading import import_string
 from .....exceptions import InfluxPyError
 from .....models import InfluxMeasurement
 from .....transfer import RefusedLine, add_import_arguments, import_file
+from .....transfer.importing import LINE_PROTOCOL_EXTENSIONS
 from .....write import DEFAULT_BATCH_SIZE
 from ...handlers import get_storage
 from ._common import connect
@@ -56,7 +57,7 @@ class Command(BaseCommand):
                resume_from: int = 1, **options: Any) -> None:
         target = self._model(model, storage)
         if target is None and measurement is None and format != 'lp' and \
-                not file.lower().endswith(('.lp', '.line', '.txt')):
+                not file.lower().endswith(LINE_PROTOCOL_EXTENSIONS):
             raise CommandError('give --model, --storage or --measurement to import into')
         alias = using or (target._meta.using if target is not None else 'default')
         connect(alias)
